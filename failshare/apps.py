@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FailshareConfig(AppConfig):
+    name = "failshare"
+    verbose_name = "failshare"
