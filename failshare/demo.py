@@ -7,7 +7,7 @@ only what is missing (so running twice changes nothing) and returns lines to rep
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-SEEDERS: list[str] = []
+SEEDERS = ["confessions.demo.seed", "events.demo.seed"]
 
 
 def seed(*, bulk_confessions: int = 0, seed: int = 1) -> list[str]:

@@ -5,7 +5,9 @@ from django.contrib.auth.management import create_permissions
 
 def grant(apps, group_name: str, app_label: str, codenames: list[str]) -> None:
     """Give a group permissions, creating them first: they normally appear only after migrate."""
-    create_permissions(apps.get_app_config(app_label), verbosity=0, apps=apps)
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True  # migration state has no module; create_permissions asks
+    create_permissions(app_config, verbosity=0, apps=apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=group_name)

@@ -15,6 +15,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("privacy/", views.privacy, name="privacy"),
+    path("confessions/", include("confessions.urls")),
+    path("events/", include("events.urls")),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -2,17 +2,24 @@ import sys
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 
-from failshare.home import home_sections
+from failshare.home import home_sections, tag_sections
 
 
 @require_safe
 def home(request):
     return render(request, "home.html", home_sections())
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return render(request, "tags/detail.html", {"tag": tag, **tag_sections(tag)})
 
 
 @require_safe
