@@ -1,0 +1,101 @@
+"""Whole-page caching of public pages for people who are not signed in.
+
+A page is cached under the versions of the content it shows ("stories", "events"); a write that
+changes that content calls ``bump("stories")`` and every page built from it is stale at once,
+on every server process (the versions live in the shared cache).
+
+Pages with forms still carry a fresh CSRF token for each visitor: the page is rendered with a
+placeholder where the token goes, and each response gets the visitor's own token.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from hashlib import md5
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+
+CSRF_PLACEHOLDER = "__failshare_csrf_token__"
+DEFAULT_TIMEOUT = 300
+
+
+def _version_key(namespace: str) -> str:
+    return f"pagecache:version:{namespace}"
+
+
+def bump(*namespaces: str) -> None:
+    """Make every cached page that shows content from these namespaces stale."""
+    for namespace in namespaces:
+        key = _version_key(namespace)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
+
+
+def _versions(namespaces: tuple[str, ...]) -> str:
+    found = cache.get_many([_version_key(n) for n in namespaces])
+    return ".".join(str(found.get(_version_key(n), 1)) for n in namespaces)
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    # A pending message ("You have signed out") belongs to this visitor alone.
+    return len(get_messages(request)) == 0
+
+
+def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
+    url = md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return f"pagecache:page:{'+'.join(namespaces)}:{_versions(namespaces)}:{url}"
+
+
+def csrf_placeholder_context() -> dict:
+    """Context for a cached page: its forms get the placeholder instead of a real token."""
+    return {"csrf_token": CSRF_PLACEHOLDER}
+
+
+def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Callable:
+    """Serve anonymous GETs of a view from the cache; the view must use csrf_placeholder_context
+    (or render no form) for the cached copy to be shared safely."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request):
+                return _with_visitor_token(request, view(request, *args, **kwargs))
+            key = _page_key(request, namespaces)
+            cached = cache.get(key)
+            if cached is not None:
+                status, content_type, body = cached
+                response = HttpResponse(body, status=status, content_type=content_type)
+                return _with_visitor_token(request, response)
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code in (200, 404)
+                and not response.streaming
+                and not response.cookies
+            ):
+                body = response.content.decode(response.charset)
+                cache.set(key, (response.status_code, response["Content-Type"], body), timeout)
+            return _with_visitor_token(request, response)
+
+        return wrapper
+
+    return decorator
+
+
+def _with_visitor_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.streaming or CSRF_PLACEHOLDER.encode() not in response.content:
+        return response
+    response.content = response.content.replace(
+        CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+    )
+    patch_cache_control(response, private=True)
+    return response

@@ -1,0 +1,67 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
+from django.template import engines
+from django.test import RequestFactory
+
+from failshare import pagecache
+
+FORM = engines["django"].from_string("<p>{{ n }}</p><form method=post>{% csrf_token %}</form>")
+calls = {"n": 0}
+
+
+@pagecache.cache_public_page("things")
+def counted_view(request):
+    calls["n"] += 1
+    context = {"n": calls["n"], **pagecache.csrf_placeholder_context()}
+    return HttpResponse(FORM.render(context, request))
+
+
+def make_request(path="/things/", user=None):
+    request = RequestFactory().get(path)
+    SessionMiddleware(lambda r: None).process_request(request)
+    MessageMiddleware(lambda r: None).process_request(request)
+    request.user = user or AnonymousUser()
+    return request
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls():
+    calls["n"] = 0
+
+
+def test_it_serves_the_second_anonymous_visit_from_the_cache():
+    first = counted_view(make_request()).content
+    second = counted_view(make_request()).content
+    assert calls["n"] == 1
+    assert b"<p>1</p>" in first and b"<p>1</p>" in second
+
+
+def test_each_visitor_gets_their_own_csrf_token():
+    first = counted_view(make_request()).content.decode()
+    second = counted_view(make_request()).content.decode()
+    assert pagecache.CSRF_PLACEHOLDER not in first + second
+    token = 'name="csrfmiddlewaretoken" value="'
+    assert first.split(token)[1][:64] != second.split(token)[1][:64]
+
+
+def test_bumping_a_namespace_shows_the_change_at_once():
+    counted_view(make_request())
+    pagecache.bump("things")
+    assert b"<p>2</p>" in counted_view(make_request()).content
+
+
+def test_query_strings_are_cached_apart():
+    counted_view(make_request("/things/?page=1"))
+    assert b"<p>2</p>" in counted_view(make_request("/things/?page=2")).content
+
+
+@pytest.mark.django_db
+def test_signed_in_people_are_never_served_a_cached_page():
+    counted_view(make_request())
+    user = User.objects.create_user("a", "a@example.org", "pw-long-enough-1")
+    response = counted_view(make_request(user=user))
+    assert b"<p>2</p>" in response.content
+    assert pagecache.CSRF_PLACEHOLDER.encode() not in response.content
