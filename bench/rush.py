@@ -7,6 +7,7 @@ the requests.
 """
 
 import http.client
+import statistics
 import threading
 import time
 import urllib.parse
@@ -18,6 +19,7 @@ from importlib import import_module
 
 RUSH_SLUG = "registration-rush"
 TIMEOUT = 60  # seconds for any one request, and for the barrier
+PHASE_LIMIT = 180  # seconds for all the GETs, and again for all the POSTs
 
 
 @dataclass
@@ -25,13 +27,14 @@ class Rush:
     path: str | None = None
     note: str = ""
     event_id: int | None = None
-    sessions: list[str] = field(default_factory=list)
+    sessions: list[tuple[str, int]] = field(default_factory=list)  # (session key, user id)
     confirmed: int | None = None
     waiting: int | None = None
     registrations: int | None = None
     failed: int | None = None
     in_order: bool | None = None
     order_note: str = ""
+    client_agreement: float | None = None
     seconds: float | None = None
     latencies_ms: list[float] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
@@ -50,7 +53,7 @@ def prepare(*, users: int, places: int) -> Rush:
         return Rush(note="events and their registration page do not exist yet")
     event = _create_event(event_model, places)
     rush = Rush(path=path, event_id=event.pk)
-    rush.sessions = [_signed_in_session(user) for user in _verified_users(users)]
+    rush.sessions = [(_signed_in_session(user), user.pk) for user in _verified_users(users)]
     return rush
 
 
@@ -158,6 +161,7 @@ def _cookie(headers: list[tuple[str, str]], name: str) -> str | None:
 @dataclass
 class _Attendee:
     session: str
+    user_id: int
     body: str = ""
     cookies: str = ""
     ready: bool = False
@@ -166,9 +170,12 @@ class _Attendee:
     finished: float = 0.0
 
 
-def _fetch_form(port: int, path: str, attendee: _Attendee) -> None:
+def _fetch_form(port: int, path: str, attendee: _Attendee, deadline: float) -> None:
     from django.conf import settings
 
+    if time.monotonic() > deadline:
+        attendee.status = "form: not fetched in time"
+        return
     cookies = f"{settings.SESSION_COOKIE_NAME}={attendee.session}"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     try:
@@ -198,8 +205,11 @@ def _fetch_form(port: int, path: str, attendee: _Attendee) -> None:
 def _post_when_released(port: int, path: str, attendee: _Attendee, gate: threading.Barrier):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     try:
-        connection.connect()
-        gate.wait(timeout=TIMEOUT)
+        try:
+            connection.connect()
+        finally:
+            # Everyone reaches the barrier, so one refused connection cannot hold the rest back.
+            gate.wait(timeout=TIMEOUT)
         attendee.started = time.perf_counter()
         connection.request(
             "POST",
@@ -223,9 +233,10 @@ def _post_when_released(port: int, path: str, attendee: _Attendee, gate: threadi
 
 def fire(rush: Rush, port: int) -> None:
     """GET every form, then release every POST at the same moment; read the outcome back."""
-    attendees = [_Attendee(session) for session in rush.sessions]
+    attendees = [_Attendee(session, user_id) for session, user_id in rush.sessions]
+    deadline = time.monotonic() + PHASE_LIMIT
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda a: _fetch_form(port, rush.path, a), attendees))
+        list(pool.map(lambda a: _fetch_form(port, rush.path, a, deadline), attendees))
     ready = [a for a in attendees if a.ready]
     if ready:
         gate = threading.Barrier(len(ready))
@@ -235,19 +246,22 @@ def fire(rush: Rush, port: int) -> None:
         ]
         for thread in threads:
             thread.start()
+        deadline = time.monotonic() + PHASE_LIMIT
         for thread in threads:
-            thread.join(timeout=TIMEOUT * 3)
-        rush.seconds = max(a.finished for a in ready) - min(a.started for a in ready)
-        rush.latencies_ms = [(a.finished - a.started) * 1000 for a in ready if a.started]
+            thread.join(timeout=max(0.1, deadline - time.monotonic()))
+        sent = [a for a in ready if a.started and a.finished]
+        if sent:
+            rush.seconds = max(a.finished for a in sent) - min(a.started for a in sent)
+            rush.latencies_ms = [(a.finished - a.started) * 1000 for a in sent]
     for attendee in attendees:
         rush.statuses[attendee.status] = rush.statuses.get(attendee.status, 0) + 1
     # The form answers with a redirect to the event once the registration is recorded.
     answered = sum(1 for a in ready if a.status in ("302", "303"))
-    _read_outcome(rush)
+    _read_outcome(rush, attendees)
     rush.failed = len(attendees) - min(answered, rush.registrations or 0)
 
 
-def _read_outcome(rush: Rush) -> None:
+def _read_outcome(rush: Rush, attendees: list[_Attendee]) -> None:
     """Counts, and whether the waiting list is in the order the server took the requests."""
     from django.apps import apps
 
@@ -270,3 +284,22 @@ def _read_outcome(rush: Rush) -> None:
     )
     rush.in_order = waiting_list == arrived_waiting and places_first
     rush.order_note = "yes" if rush.in_order else "no: the line differs from the order of arrival"
+    # For information: did the answers reach the clients in the same order as the line?
+    line_users = dict(rows.values_list("user_id", "id"))
+    answered = sorted(
+        (a for a in attendees if a.status in ("302", "303") and a.user_id in line_users),
+        key=lambda a: a.finished,
+    )
+    if len(answered) > 2:
+        server_rank = [line_users[a.user_id] for a in answered]
+        rush.client_agreement = statistics.correlation(
+            _ranks(server_rank), list(range(len(server_rank)))
+        )
+
+
+def _ranks(values: list) -> list[int]:
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0] * len(values)
+    for rank, index in enumerate(order):
+        ranks[index] = rank
+    return ranks

@@ -647,10 +647,14 @@ def create_approved(count: int, *, seed: int = 1) -> int:
 
 
 def _tag_ids() -> dict[str, int]:
+    """Our tag names to ids, reusing a tag that has the same name or the same slug."""
+    slugs = {name: slugify(name) for name in TAGS}
     Tag.objects.bulk_create(
-        [Tag(name=name, slug=slugify(name)) for name in TAGS], ignore_conflicts=True
+        [Tag(name=name, slug=slug) for name, slug in slugs.items()], ignore_conflicts=True
     )
-    return dict(Tag.objects.filter(name__in=TAGS).values_list("name", "id"))
+    by_name = dict(Tag.objects.filter(name__in=TAGS).values_list("name", "id"))
+    by_slug = dict(Tag.objects.filter(slug__in=slugs.values()).values_list("slug", "id"))
+    return {name: by_name.get(name) or by_slug[slug] for name, slug in slugs.items()}
 
 
 STORY_COLUMNS = [

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from confessions import bulk
 from confessions.models import Confession, Sector, Status
@@ -36,6 +36,18 @@ def test_it_creates_exactly_n_approved_stories_with_tags():
     story = stories.first()
     assert story.tags.exists()
     assert all(getattr(story, field) for field in bulk.SECTION_LENGTHS)
+
+
+def test_it_reuses_tags_that_other_content_already_has():
+    Tag.objects.create(name="Social media", slug="social-media")
+    Tag.objects.create(name="procurement", slug="procurement-2")
+
+    bulk.create_approved(300)
+
+    assert Tag.objects.filter(slug="social-media").count() == 1
+    assert Tag.objects.filter(name="procurement").count() == 1
+    used = set(TaggedItem.objects.values_list("tag__name", flat=True))
+    assert {"Social media", "procurement"} <= used
 
 
 def test_it_gives_every_story_a_unique_slug_and_an_unmatchable_receipt_hash():
