@@ -255,7 +255,9 @@ def no_result_queries(candidates: list[str]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def search_queries(frequency: dict[str, int], stories: int) -> tuple[list[str], dict[str, int]]:
+def search_queries(
+    frequency: dict[str, int], stories: int
+) -> tuple[list[str], dict[str, list[str]]]:
     """At least SEARCH_QUERIES distinct queries: common words, rare words, two-word queries and
     queries that find nothing (typing mistakes and pairs of words never found together)."""
     rng = random.Random(6)
@@ -280,7 +282,7 @@ def search_queries(frequency: dict[str, int], stories: int) -> tuple[list[str], 
     kinds["no result"] = no_result_queries(sorted(set(typos + rare_pairs)))[:400]
     queries = list(dict.fromkeys(q for group in kinds.values() for q in group))
     rng.shuffle(queries)
-    return queries, {kind: len(group) for kind, group in kinds.items()}
+    return queries, kinds
 
 
 def search_path(query: str) -> str:
@@ -624,6 +626,33 @@ def explain_common_and_rare(frequency: dict[str, int], stories: int) -> list[Exp
     return explained
 
 
+def search_by_kind(kinds: dict[str, list[str]], sample: int = 10) -> list[str]:
+    """Server time of the search page for a few queries of each kind, uncached, in this
+    process: where the search row's time goes."""
+    from django.test import Client
+
+    if not route_exists("/confessions/"):
+        return []
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+    client.get("/confessions/", {"q": "warm up"})  # templates and imports load once
+    lines = ["| kind of query | queries timed | median ms | slowest ms | slowest query |"]
+    lines.append("|---|---:|---:|---:|---|")
+    for kind, queries in kinds.items():
+        timed = []
+        for query in queries[:sample]:
+            begun = time.perf_counter()
+            client.get("/confessions/", {"q": query})
+            timed.append(((time.perf_counter() - begun) * 1000, query))
+        if timed:
+            slowest = max(timed)
+            median = statistics.median(t for t, _ in timed)
+            lines.append(
+                f"| {kind} | {len(timed)} | {median:.1f} | {slowest[0]:.1f} | `{slowest[1]}` |"
+            )
+    flush_redis()
+    return lines
+
+
 def pages_to_measure(queries: list[str]) -> list[Page]:
     list_exists = route_exists("/confessions/")
     filtered, filtered_note = filtered_list_path() if list_exists else (None, "")
@@ -670,6 +699,7 @@ def main() -> int:
     frequency = word_frequencies()
     queries, query_kinds = search_queries(frequency, stories)
     explained = explain_common_and_rare(frequency, stories)
+    by_kind = search_by_kind(query_kinds)
     rush = registration_rush.prepare(users=RUSH_USERS, places=RUSH_PLACES)
     pages = pages_to_measure(queries)
 
@@ -692,6 +722,7 @@ def main() -> int:
         stories=stories,
         seed_seconds=seed_seconds,
         query_kinds=query_kinds,
+        search_by_kind=by_kind,
         query_count=len(queries) - WARM_QUERIES,
         started=started,
     )
@@ -708,14 +739,15 @@ def write_report(
     *,
     stories: int,
     seed_seconds: float,
-    query_kinds: dict[str, int],
+    query_kinds: dict[str, list[str]],
+    search_by_kind: list[str],
     query_count: int,
     started: float,
 ) -> dict:
     table, pages_passed = page_table(pages)
     explain_table, explain_passed = explain_lines(explained)
     rush_table, rush_passed = rush_lines(rush, reference_rps)
-    kinds_text = ", ".join(f"{n} {kind}" for kind, n in query_kinds.items())
+    kinds_text = ", ".join(f"{len(group)} {kind}" for kind, group in query_kinds.items())
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     passed = pages_passed and explain_passed and rush_passed
     text = [
@@ -746,6 +778,11 @@ def write_report(
         f"`?q=`, taken from the view, at {stories:,} stories (second run of each).",
         "",
         *explain_table,
+        "",
+        "The search page's own time for the first few queries of each kind, uncached, "
+        "through Django's test client in the benchmark process (for finding where time goes):",
+        "",
+        *(search_by_kind or ["(no search page yet)"]),
         "",
         "## Registration rush",
         "",
