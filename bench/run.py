@@ -463,7 +463,7 @@ def verdict(page: Page) -> tuple[str, str]:
     reasons = []
     errors = result["non_2xx_3xx"] + result["socket_errors"]
     if errors:
-        reasons.append(f"{errors} errors (first answer {page.status})")
+        reasons.append(f"{errors} errors, first answer {page.status}: see bench/out/gunicorn.log")
     if result["p99_ms"] >= P99_LIMIT_MS:
         reasons.append("p99")
     if page.min_ratio is not None and (
