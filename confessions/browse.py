@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from confessions.cache import remember
 from confessions.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Confession, Sector
@@ -26,7 +26,7 @@ KEYSET_FROM = 1000
 # Deep pages start from the sort key of every BLOCK-th row, then skip fewer than BLOCK rows.
 BLOCK = 1000
 # A search ranks at most this many of its newest matches.
-SEARCH_CANDIDATES = 500
+SEARCH_CANDIDATES = 200
 TOP_TAGS = 15
 QUERY_MAX = 200
 
@@ -264,7 +264,7 @@ class SearchSequence:
         by_id = {row.id: row for row in rows}
         for row in by_id.values():
             row.title_html = highlighted(row.title_highlighted)
-            row.snippet_html = highlighted(row.snippet_highlighted)
+            row.lessons_html = highlighted(row.lessons_highlighted)
         return [by_id[i] for i in ids if i in by_id]
 
 
@@ -278,7 +278,7 @@ def highlighted(text: str) -> SafeString:
 
 
 def _candidates(q: str, sector: str, tag_id: int | None) -> list[tuple]:
-    """Ranked (id, sector, me_too_count, published_month, rank) for a search, cached."""
+    """Ranked (id, sector, me_too_count, published_month, rank, tag ids) for a search, cached."""
 
     def compute():
         queryset = Confession.objects.published().in_sector(sector).tagged(tag_id)
@@ -296,22 +296,9 @@ def _ordered_candidates(candidates: list[tuple], sort: str) -> list[int]:
     return [c[0] for c in candidates]
 
 
-def _search_tag_counts(q: str, sector: str) -> list[tuple[str, str, int]]:
-    def compute():
-        ids = [c[0] for c in _candidates(q, sector, None)]
-        rows = (
-            TaggedItem.objects.filter(
-                content_type__app_label="confessions",
-                content_type__model="confession",
-                object_id__in=ids,
-            )
-            .values_list("tag__slug", "tag__name")
-            .annotate(n=Count("id"))
-            .order_by("-n", "tag__name")[:TOP_TAGS]
-        )
-        return list(rows)
-
-    return remember("search-tags", (q, sector), compute)
+def _search_tag_counts(q: str, sector: str, tags: dict) -> list[tuple[str, str, int]]:
+    counts = Counter(tag_id for c in _candidates(q, sector, None) for tag_id in c[5])
+    return [(*tags[tag_id], n) for tag_id, n in counts.most_common(TOP_TAGS) if tag_id in tags]
 
 
 def browse(data) -> Listing:
@@ -336,7 +323,7 @@ def browse(data) -> Listing:
         sequence = SearchSequence(_ordered_candidates(candidates, sort), q)
         across_sectors = _candidates(q, "", tag_id) if sector else candidates
         sector_counts = Counter(c[1] for c in across_sectors)
-        tag_counts = _search_tag_counts(q, sector)
+        tag_counts = _search_tag_counts(q, sector, table["tags"])
     else:
         total = _count(table, sector, tag_id)
         queryset = Confession.objects.published().in_sector(sector).tagged(tag_id)

@@ -11,8 +11,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
-from django.db.models.functions import Concat, Left, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import Left, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -131,31 +131,18 @@ class ConfessionQuerySet(models.QuerySet):
         )
 
     def with_highlights(self, text: str):
-        """Title and a snippet of the text with matches between HIGHLIGHT_START and _STOP.
+        """Title and a lessons excerpt with matches between HIGHLIGHT_START and _STOP.
 
         ts_headline reparses each document, so call this only on the rows being shown."""
         query = search_query(text)
-        marks = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
-        body = Concat(
-            "what_we_learned",
-            Value("\n"),
-            "what_we_would_do_differently",
-            Value("\n"),
-            "what_went_wrong",
-            Value("\n"),
-            "what_happened",
-            output_field=models.TextField(),
-        )
+        marks = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
         return self.annotate(
-            title_highlighted=SearchHeadline(
-                "title", query, config=SEARCH_CONFIG, highlight_all=True, **marks
-            ),
-            snippet_highlighted=SearchHeadline(
-                body,
+            title_highlighted=SearchHeadline("title", query, highlight_all=True, **marks),
+            lessons_highlighted=SearchHeadline(
+                "what_we_learned",
                 query,
-                config=SEARCH_CONFIG,
-                max_words=30,
-                min_words=12,
+                max_words=35,
+                min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
                 **marks,
@@ -163,12 +150,13 @@ class ConfessionQuerySet(models.QuerySet):
         )
 
     def search_candidates(self, text: str, limit: int) -> list[tuple]:
-        """Up to ``limit`` newest matches as (id, sector, me_too_count, published_month, rank).
+        """Up to ``limit`` newest matches as (id, sector, me_too_count, published_month, rank,
+        tag ids).
 
         Ranking every match of a common word would read tens of thousands of search vectors;
         the newest ``limit`` matches are found through the recency index (or the GIN index when
-        matches are few), and only those are ranked, in an outer query so PostgreSQL computes
-        the rank after the limit."""
+        matches are few), and only those are ranked and have their tags looked up, in an outer
+        query so PostgreSQL does that work after the limit."""
         query = search_query(text)
         newest = (
             self.filter(search_vector=query)
@@ -177,10 +165,13 @@ class ConfessionQuerySet(models.QuerySet):
         )
         inner_sql, inner_params = newest.query.sql_with_params()
         rank = "ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s))"
+        tagged_items = TaggedItem._meta.db_table
+        tag_ids = f"ARRAY(SELECT tag_id FROM {tagged_items} WHERE content_type_id = %s AND object_id = m.id)"  # noqa: S608, E501
+        story_type = ContentType.objects.get_for_model(self.model)
         # The inner SQL is Django's own, with its parameters kept apart.
-        sql = f"SELECT id, sector, me_too_count, published_month, {rank} FROM ({inner_sql}) AS m"  # noqa: S608
+        sql = f"SELECT id, sector, me_too_count, published_month, {rank}, {tag_ids} FROM ({inner_sql}) AS m"  # noqa: S608, E501
         with connection.cursor() as cursor:
-            cursor.execute(sql, (SEARCH_CONFIG, text, *inner_params))
+            cursor.execute(sql, (SEARCH_CONFIG, text, story_type.id, *inner_params))
             return [tuple(row) for row in cursor.fetchall()]
 
     def related_to(self, confession: "Confession", tag_ids: list[int]):

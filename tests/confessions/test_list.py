@@ -202,3 +202,10 @@ def test_no_combination_of_parameters_gives_a_server_error(client, params):
     make_story(title="Budget overrun", tags=("budgets",))
     response = client.get("/confessions/", params)
     assert response.status_code == 200
+
+
+def test_the_list_and_a_story_page_each_have_one_h1(client):
+    story = make_story(tags=("budgets",))
+    for path in ("/confessions/", "/confessions/?q=zeppelin", story.get_absolute_url()):
+        body = client.get(path).content.decode()
+        assert len(re.findall(r"<h1[\s>]", body)) == 1, path

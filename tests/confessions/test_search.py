@@ -9,12 +9,21 @@ def results(response):
     return response.context["listing"].page.object_list
 
 
-def test_it_finds_a_word_from_the_text_and_highlights_it(client):
+def test_it_finds_a_word_anywhere_in_the_story(client):
     make_story(title="Bins", what_happened="The recycling contract was renewed without a review.")
     make_story(title="Elsewhere", what_happened="Nothing about waste here.")
     response = client.get("/confessions/?q=recycling")
     assert [story.title for story in results(response)] == ["Bins"]
-    assert "<mark>recycling</mark>" in response.content.decode()
+
+
+def test_it_highlights_the_words_found_in_the_title_and_lessons(client):
+    make_story(
+        title="Recycling bins",
+        what_we_learned="Check the recycling rounds with the crews before changing them.",
+    )
+    body = client.get("/confessions/?q=recycling").content.decode()
+    assert "<mark>Recycling</mark> bins" in body
+    assert "Check the <mark>recycling</mark> rounds" in body
 
 
 def test_stemming_matches_other_forms_of_a_word(client):
