@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
 from confessions.cache import remember
+from confessions.cards import TagLink, attach_tags, cards
 from confessions.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Confession, Sector
 
 PAGE_SIZE = 20
@@ -242,15 +243,16 @@ class StorySequence:
             start, stop = start % BLOCK, start % BLOCK + (stop - start)
         # Find the page's ids on the narrow sort index first, then read just those rows.
         page_ids = rows.values("id")[start:stop]
-        return list(Confession.objects.filter(id__in=page_ids).sorted_by(self.sort).for_cards())
+        return cards(Confession.objects.filter(id__in=page_ids).sorted_by(self.sort))
 
 
 class SearchSequence:
     """Ranked search candidates (already ordered); rows and snippets fetched per page only."""
 
-    def __init__(self, candidate_ids: list[int], text: str):
+    def __init__(self, candidate_ids: list[int], text: str, tags_by_story: dict):
         self.ids = candidate_ids
         self.text = text
+        self.tags_by_story = tags_by_story
 
     def count(self) -> int:
         return len(self.ids)
@@ -265,7 +267,7 @@ class SearchSequence:
         for row in by_id.values():
             row.title_html = highlighted(row.title_highlighted)
             row.lessons_html = highlighted(row.lessons_highlighted)
-        return [by_id[i] for i in ids if i in by_id]
+        return attach_tags([by_id[i] for i in ids if i in by_id], self.tags_by_story)
 
 
 _HIGHLIGHT = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_STOP}]*){HIGHLIGHT_STOP}")
@@ -320,7 +322,12 @@ def browse(data) -> Listing:
     elif q:
         candidates = _candidates(q, sector, tag_id)
         capped = len(candidates) >= SEARCH_CANDIDATES
-        sequence = SearchSequence(_ordered_candidates(candidates, sort), q)
+        tags = table["tags"]
+        tags_by_story = {
+            c[0]: sorted((TagLink(*tags[t]) for t in c[5] if t in tags), key=lambda t: t.name)
+            for c in candidates
+        }
+        sequence = SearchSequence(_ordered_candidates(candidates, sort), q, tags_by_story)
         across_sectors = _candidates(q, "", tag_id) if sector else candidates
         sector_counts = Counter(c[1] for c in across_sectors)
         tag_counts = _search_tag_counts(q, sector, table["tags"])

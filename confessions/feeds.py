@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, linebreaks
 
+from confessions.cards import attach_tags
 from confessions.models import Confession
 
 FEED_ITEMS = 30
@@ -23,12 +24,12 @@ class LatestConfessionsFeed(Feed):
     author_name = settings.SITE_NAME
 
     def items(self):
-        return (
+        latest = (
             Confession.objects.published()
             .sorted_by("newest")
-            .only("slug", "title", "sector", "published_month", "what_we_learned")
-            .prefetch_related("tags")[:FEED_ITEMS]
+            .only("slug", "title", "sector", "published_month", "what_we_learned")[:FEED_ITEMS]
         )
+        return attach_tags(list(latest))
 
     def item_title(self, item):
         return item.title
@@ -46,4 +47,4 @@ class LatestConfessionsFeed(Feed):
         return month_start(item.published_month)
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]

@@ -123,11 +123,9 @@ class ConfessionQuerySet(models.QuerySet):
         return [tuple(row) for row in rows]
 
     def for_cards(self):
-        """Only what a story card shows: no long texts, a lessons excerpt, tags prefetched."""
-        return (
-            self.only("slug", "title", "sector", "published_month", "me_too_count")
-            .annotate(lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS))
-            .prefetch_related("tags")
+        """Only what a story card shows: no long texts, a lessons excerpt (tags: cards.py)."""
+        return self.only("slug", "title", "sector", "published_month", "me_too_count").annotate(
+            lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS)
         )
 
     def with_highlights(self, text: str):

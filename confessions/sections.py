@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import TaggedItem
 
 from confessions.browse import facet_table, published_count_for_tag
+from confessions.cards import cards
 from confessions.models import Confession
 
 HOME_STORIES = 5
@@ -11,14 +12,14 @@ TAG_STORIES = 20
 
 
 def home() -> dict:
-    latest = Confession.objects.published().sorted_by("newest").for_cards()[:HOME_STORIES]
-    return {"latest_confessions": list(latest)}
+    latest = Confession.objects.published().sorted_by("newest")[:HOME_STORIES]
+    return {"latest_confessions": cards(latest)}
 
 
 def tag(tag) -> dict:
-    stories = Confession.objects.published().tagged(tag.id).sorted_by("newest").for_cards()
+    stories = Confession.objects.published().tagged(tag.id).sorted_by("newest")
     return {
-        "tagged_confessions": list(stories[:TAG_STORIES]),
+        "tagged_confessions": cards(stories[:TAG_STORIES]),
         "tagged_confession_count": published_count_for_tag(tag.id),
     }
 
