@@ -13,6 +13,7 @@ from hashlib import sha256
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from failshare import pagecache
 
@@ -23,7 +24,16 @@ DATA_TIMEOUT = 3600
 
 
 def published_changed() -> None:
-    """Mark every cached public story page, count, facet and search result as stale."""
+    """Mark every cached public story page, count, facet and search result as stale.
+
+    Called inside a transaction, it marks them again once the transaction commits: a reader
+    may otherwise cache the old content under the new version before the change is visible."""
+    _mark_stale()
+    if connection.in_atomic_block:
+        transaction.on_commit(_mark_stale)
+
+
+def _mark_stale() -> None:
     pagecache.bump("stories")
     # A fresh random version, not a counter: if the key is ever evicted, nothing cached under
     # an older version can come back.

@@ -5,10 +5,13 @@ story when measured, most of a list page's time); reading (story, slug, name) ro
 job for the whole page at once.
 """
 
+import datetime
 from collections import defaultdict
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.formats import date_format
 from taggit.models import TaggedItem
 
 from confessions.models import Confession
@@ -19,8 +22,15 @@ class TagLink(NamedTuple):
     name: str
 
 
+@lru_cache(maxsize=1024)
+def month_label(month: datetime.date) -> str:
+    """ "March 2026": formatting a date is a good part of rendering a card, and months repeat."""
+    return date_format(month, "F Y")
+
+
 def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = None) -> list:
-    """Set ``tag_list`` on each story, from ``tags_by_story`` if given, else from one query."""
+    """Set ``tag_list`` (from ``tags_by_story`` if given, else from one query) and
+    ``month_label`` on each story."""
     if tags_by_story is None:
         tags_by_story = defaultdict(list)
         if stories:
@@ -36,6 +46,7 @@ def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = 
                 tags_by_story[story_id].append(TagLink(slug, name))
     for story in stories:
         story.tag_list = tags_by_story.get(story.id, [])
+        story.month_label = month_label(story.published_month) if story.published_month else ""
     return stories
 
 

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from hashlib import sha256
 
-from django.db import transaction
 from django.utils import timezone
 
 from confessions.cache import published_changed
@@ -427,5 +426,5 @@ def seed(*, bulk_confessions: int, seed: int) -> list[str]:
         confession.tags.add(*story.tags)
         added += 1
     if added:
-        transaction.on_commit(published_changed)
+        published_changed()
     return [f"Demo stories: {added} added, {len(STORIES) - added} already there."]

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from confessions.cache import published_changed
@@ -69,3 +70,15 @@ def test_without_the_hook_cached_pages_would_still_show_the_old_text(reader):
     visit_all(reader, story)
     Confession.objects.filter(pk=story.pk).update(title="Changed title recycling")
     assert "Cached title" in reader.get("/confessions/").content.decode()
+
+
+def test_inside_a_transaction_pages_are_marked_stale_again_at_commit(
+    reader, django_capture_on_commit_callbacks
+):
+    make_story(title="Some story")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        published_changed()
+        reader.get("/confessions/")
+        during = cache.get("confessions:data-version")
+    assert len(callbacks) == 1
+    assert cache.get("confessions:data-version") != during
