@@ -11,7 +11,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Left, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -172,14 +172,34 @@ class ConfessionQuerySet(models.QuerySet):
             cursor.execute(sql, (SEARCH_CONFIG, text, story_type.id, *inner_params))
             return [tuple(row) for row in cursor.fetchall()]
 
-    def related_to(self, confession: "Confession", tag_ids: list[int]):
-        """Stories sharing the most tags with ``confession``, newest first among equals."""
+    def related_to(self, confession: "Confession", tag_ids: list[int], pool: int = 300):
+        """Stories sharing the most tags with ``confession``, newest first among equals.
+
+        Only the ``pool`` most recent stories sharing a tag are compared: a common tag is on
+        tens of thousands of stories, and counting shared tags for all of them is slow."""
         if not tag_ids:
             return self.none()
+        story_type = ContentType.objects.get_for_model(self.model)
+        recent_sharing = (
+            TaggedItem.objects.filter(content_type=story_type, tag_id__in=tag_ids)
+            .exclude(object_id=confession.pk)
+            .order_by("-object_id")
+            .values("object_id")[:pool]
+        )
+        # A correlated count, not a join through the tags relation: that join casts taggit's
+        # integer object_id to our bigint id, which keeps PostgreSQL off taggit's index.
+        shared_tags = (
+            TaggedItem.objects.filter(
+                content_type=story_type, tag_id__in=tag_ids, object_id=OuterRef("pk")
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
         return (
-            self.exclude(pk=confession.pk)
-            .filter(tags__id__in=tag_ids)
-            .annotate(shared_tags=Count("tags"))
+            self.filter(id__in=recent_sharing)
+            .annotate(shared_tags=Subquery(shared_tags))
             .only("slug", "title", "sector", "published_month")
             .order_by("-shared_tags", "-published_month", "-id")
         )
