@@ -249,10 +249,11 @@ class StorySequence:
 class SearchSequence:
     """Ranked search candidates (already ordered); rows and snippets fetched per page only."""
 
-    def __init__(self, candidate_ids: list[int], text: str, tags_by_story: dict):
+    def __init__(self, candidate_ids: list[int], text: str, tag_ids_by_story: dict, tags: dict):
         self.ids = candidate_ids
         self.text = text
-        self.tags_by_story = tags_by_story
+        self.tag_ids_by_story = tag_ids_by_story
+        self.tags = tags
 
     def count(self) -> int:
         return len(self.ids)
@@ -267,7 +268,15 @@ class SearchSequence:
         for row in by_id.values():
             row.title_html = highlighted(row.title_highlighted)
             row.lessons_html = highlighted(row.lessons_highlighted)
-        return attach_tags([by_id[i] for i in ids if i in by_id], self.tags_by_story)
+        # The candidates carry their tag ids; names come from the cached facet table.
+        tags_by_story = {
+            i: sorted(
+                (TagLink(*self.tags[t]) for t in self.tag_ids_by_story[i] if t in self.tags),
+                key=lambda tag: tag.name,
+            )
+            for i in ids
+        }
+        return attach_tags([by_id[i] for i in ids if i in by_id], tags_by_story)
 
 
 _HIGHLIGHT = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_STOP}]*){HIGHLIGHT_STOP}")
@@ -322,12 +331,10 @@ def browse(data) -> Listing:
     elif q:
         candidates = _candidates(q, sector, tag_id)
         capped = len(candidates) >= SEARCH_CANDIDATES
-        tags = table["tags"]
-        tags_by_story = {
-            c[0]: sorted((TagLink(*tags[t]) for t in c[5] if t in tags), key=lambda t: t.name)
-            for c in candidates
-        }
-        sequence = SearchSequence(_ordered_candidates(candidates, sort), q, tags_by_story)
+        tag_ids_by_story = {c[0]: c[5] for c in candidates}
+        sequence = SearchSequence(
+            _ordered_candidates(candidates, sort), q, tag_ids_by_story, table["tags"]
+        )
         across_sectors = _candidates(q, "", tag_id) if sector else candidates
         sector_counts = Counter(c[1] for c in across_sectors)
         tag_counts = _search_tag_counts(q, sector, table["tags"])
