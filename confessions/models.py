@@ -67,6 +67,8 @@ SORT_KEYS = {
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 EXCERPT_CHARS = 320
+# A quoted phrase is looked for among at most this many of the newest stories with its words.
+PHRASE_POOL = 2000
 
 
 def search_query(text: str) -> SearchQuery:
@@ -156,11 +158,17 @@ class ConfessionQuerySet(models.QuerySet):
         matches are few), and only those are ranked and have their tags looked up, in an outer
         query so PostgreSQL does that work after the limit."""
         query = search_query(text)
-        newest = (
-            self.filter(search_vector=query)
-            .sorted_by("newest")
-            .values_list("id", "sector", "me_too_count", "published_month", "search_vector")[:limit]
-        )
+        matches = self.filter(search_vector=query)
+        if '"' in text:
+            # A quoted phrase of common words that are seldom side by side would walk the whole
+            # recency index checking word positions: look for it only among the newest stories
+            # that contain all of its words.
+            loose = search_query(text.replace('"', " "))
+            pool = self.filter(search_vector=loose).sorted_by("newest").values("id")[:PHRASE_POOL]
+            matches = matches.filter(id__in=pool)
+        newest = matches.sorted_by("newest").values_list(
+            "id", "sector", "me_too_count", "published_month", "search_vector"
+        )[:limit]
         inner_sql, inner_params = newest.query.sql_with_params()
         rank = "ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s))"
         tagged_items = TaggedItem._meta.db_table

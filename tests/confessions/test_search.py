@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from confessions import browse
 from confessions.models import Sector, Status
@@ -111,3 +112,28 @@ def test_a_search_with_no_results_says_so(client):
 def test_odd_search_text_never_fails(client, query):
     make_story(title="Budgets")
     assert client.get("/confessions/", {"q": query}).status_code == 200
+
+
+def test_a_quoted_phrase_is_looked_for_among_the_newest_stories_with_its_words(client, monkeypatch):
+    import datetime
+
+    from confessions import models
+
+    monkeypatch.setattr(models, "PHRASE_POOL", 2)
+    make_story(
+        title="Old", what_happened="hosting contract", published_month=datetime.date(2020, 1, 1)
+    )
+    make_story(
+        title="Newer",
+        what_happened="contract for hosting",
+        published_month=datetime.date(2025, 1, 1),
+    )
+    make_story(
+        title="Newest", what_happened="hosting contract", published_month=datetime.date(2026, 1, 1)
+    )
+    found = [s.title for s in results(client.get("/confessions/", {"q": '"hosting contract"'}))]
+    assert found == ["Newest"]
+    monkeypatch.setattr(models, "PHRASE_POOL", 2000)
+    cache.clear()
+    found = [s.title for s in results(client.get("/confessions/", {"q": '"hosting contract"'}))]
+    assert sorted(found) == ["Newest", "Old"]
