@@ -296,22 +296,27 @@ def search_path(query: str) -> str:
 class Explained:
     word: str
     stories: int
+    judged: bool = True  # False: shown for information, outside the targets
     status: int | None = None
     plans: list[tuple[float, float, bool, str]] = field(default_factory=list)  # exec, plan, gin
     note: str = ""
 
     @property
+    def total_ms(self) -> float:
+        return sum(execution + planning for execution, planning, _, _ in self.plans)
+
+    @property
     def passed(self) -> bool:
-        return bool(self.plans) and all(p[0] < SEARCH_DB_LIMIT_MS for p in self.plans)
+        return bool(self.plans) and self.total_ms < SEARCH_DB_LIMIT_MS
 
 
-def explain_search(word: str, stories: int) -> Explained:
+def explain_search(word: str, stories: int, *, judged: bool = True) -> Explained:
     """EXPLAIN (ANALYZE, BUFFERS) the queries the list page really runs for ``?q=word``."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    explained = Explained(word, stories)
+    explained = Explained(word, stories, judged)
     if not route_exists("/confessions/"):
         explained.note = "missing: /confessions/ does not exist yet"
         return explained
@@ -319,7 +324,8 @@ def explain_search(word: str, stories: int) -> Explained:
         client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
         response = client.get("/confessions/", {"q": word})
     explained.status = response.status_code
-    searches = [q["sql"] for q in captured.captured_queries if "@@" in q["sql"]]
+    # The match itself (@@) and whatever else works on the query, such as highlighting.
+    searches = [q["sql"] for q in captured.captured_queries if "tsquery" in q["sql"]]
     if not searches:
         explained.note = "the list page ran no full-text query for ?q="
     for query in searches:
@@ -502,24 +508,32 @@ def page_table(pages: list[Page]) -> tuple[list[str], bool]:
 
 def explain_lines(explained: list[Explained]) -> tuple[list[str], bool]:
     lines = [
-        "| word | stories with it | query | execution ms | planning ms | GIN index used "
+        "| search | stories matching | SQL query | execution ms | planning ms | GIN index used "
         "| target | result |",
-        "|---|---:|---:|---:|---:|---|---|---|",
+        "|---|---:|---|---:|---:|---|---|---|",
     ]
     passed = True
     for item in explained:
-        passed &= item.passed
+        if item.judged:
+            passed &= item.passed
         if not item.plans:
             lines.append(
                 f"| {item.word} | {item.stories} | — | — | — | — | < 50 ms | FAIL ({item.note}) |"
             )
+            continue
         for number, (execution, planning, gin, _) in enumerate(item.plans, 1):
-            outcome = "PASS" if execution < SEARCH_DB_LIMIT_MS else "FAIL"
             lines.append(
                 f"| {item.word} | {item.stories} | {number} of {len(item.plans)} | "
-                f"{execution:.1f} | {planning:.1f} | {'yes' if gin else 'no'} | < 50 ms | "
-                f"{outcome} |"
+                f"{execution:.1f} | {planning:.1f} | {'yes' if gin else 'no'} | | |"
             )
+        outcome = "PASS" if item.passed else "FAIL"
+        if not item.judged:
+            side = "under" if item.passed else "over"
+            outcome = f"{side}; for information: the slowest search timed below"
+        lines.append(
+            f"| {item.word} | {item.stories} | all, planning included | "
+            f"{item.total_ms:.1f} | | | < 50 ms | {outcome} |"
+        )
     return lines, passed
 
 
@@ -626,13 +640,14 @@ def explain_common_and_rare(frequency: dict[str, int], stories: int) -> list[Exp
     return explained
 
 
-def search_by_kind(kinds: dict[str, list[str]], sample: int = 10) -> list[str]:
+def search_by_kind(kinds: dict[str, list[str]], sample: int = 10) -> tuple[list[str], str | None]:
     """Server time of the search page for a few queries of each kind, uncached, in this
-    process: where the search row's time goes."""
+    process: where the search row's time goes. Also the slowest query found."""
     from django.test import Client
 
     if not route_exists("/confessions/"):
-        return []
+        return [], None
+    slowest_of_all = (0.0, None)
     client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
     client.get("/confessions/", {"q": "warm up"})  # templates and imports load once
     lines = ["| kind of query | queries timed | median ms | slowest ms | slowest query |"]
@@ -645,12 +660,25 @@ def search_by_kind(kinds: dict[str, list[str]], sample: int = 10) -> list[str]:
             timed.append(((time.perf_counter() - begun) * 1000, query))
         if timed:
             slowest = max(timed)
+            slowest_of_all = max(slowest_of_all, slowest, key=lambda pair: pair[0])
             median = statistics.median(t for t, _ in timed)
             lines.append(
                 f"| {kind} | {len(timed)} | {median:.1f} | {slowest[0]:.1f} | `{slowest[1]}` |"
             )
     flush_redis()
-    return lines
+    return lines, slowest_of_all[1]
+
+
+def matching_stories(query: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM confessions_confession WHERE status = 'approved' "
+            "AND search_vector @@ websearch_to_tsquery('english', %s)",
+            [query],
+        )
+        return cursor.fetchone()[0]
 
 
 def pages_to_measure(queries: list[str]) -> list[Page]:
@@ -699,7 +727,11 @@ def main() -> int:
     frequency = word_frequencies()
     queries, query_kinds = search_queries(frequency, stories)
     explained = explain_common_and_rare(frequency, stories)
-    by_kind = search_by_kind(query_kinds)
+    by_kind, slowest = search_by_kind(query_kinds)
+    if slowest:
+        # For information: the target is set on the most common and a rare word.
+        explained.append(explain_search(slowest, matching_stories(slowest), judged=False))
+        flush_redis()
     rush = registration_rush.prepare(users=RUSH_USERS, places=RUSH_PLACES)
     pages = pages_to_measure(queries)
 
@@ -774,8 +806,9 @@ def write_report(
         "",
         "## Search at the database",
         "",
-        "`EXPLAIN (ANALYZE, BUFFERS)` of the full-text queries that the list page runs for "
-        f"`?q=`, taken from the view, at {stories:,} stories (second run of each).",
+        "`EXPLAIN (ANALYZE, BUFFERS)` of every full-text query that the list page runs for "
+        f"`?q=` (taken from the view), at {stories:,} stories, second run of each; the target "
+        "applies to their sum. The plans are at the end of `bench/results.md`.",
         "",
         *explain_table,
         "",
