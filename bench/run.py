@@ -95,7 +95,11 @@ def recreate_database() -> None:
     if parts.hostname not in ("127.0.0.1", "localhost", "::1") or not name.endswith("_bench"):
         sys.exit(f"refusing to drop {name!r}: the benchmark database must be local and *_bench")
     admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as admin:
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError:
+        sys.exit(f"PostgreSQL is not answering at {parts.hostname}:{parts.port or 5432}")
+    with admin:
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
