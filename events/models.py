@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -48,6 +48,10 @@ class EventQuerySet(models.QuerySet):
 
     def past(self):
         return self.published().filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-id")
+
+    def with_question_flag(self):
+        """Annotate ``has_questions``, to skip fetching questions that are not there."""
+        return self.annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))))
 
     def with_counts(self):
         """Annotate ``confirmed_count`` and ``waiting_count`` in the same query."""

@@ -9,12 +9,10 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from events import tasks
 from events.models import (
-    LIVE_STATUSES,
     Answer,
     Event,
     EventStatus,
@@ -51,24 +49,32 @@ def _email_after_commit(kind: str, registration_ids: Iterable[int]) -> None:
         transaction.on_commit(partial(tasks.send_registration_email.enqueue, registration_id, kind))
 
 
+ONE_LIVE_CONSTRAINT = "one_live_registration_per_person_per_event"
+
+
+def _breaks_one_live_rule(error: IntegrityError) -> bool:
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == ONE_LIVE_CONSTRAINT
+
+
 def registration_create(
     *, event: Event, user, answers: Iterable[tuple[Question, str]] = ()
 ) -> Registration:
-    """Give the person a place if one is left, otherwise a place on the waiting list."""
+    """Give the person a place if one is left, otherwise a place on the waiting list.
+
+    The event's row is locked before counting, so two people never both take the last place;
+    the database's partial unique constraint refuses a second live registration (a double click).
+    """
     try:
         with transaction.atomic():
             event = _lock_event(event.pk)
             refusal = event.registration_refusal()
             if refusal:
                 raise RegistrationRefused(refusal)
-            counts = event.registrations.aggregate(
-                confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
-                mine=Count("id", filter=Q(user=user, status__in=LIVE_STATUSES)),
+            has_place = (
+                event.capacity is None or event.registrations.confirmed().count() < event.capacity
             )
-            if counts["mine"]:
-                raise AlreadyRegistered("You are already registered for this event.")
             now = timezone.now()
-            has_place = event.capacity is None or counts["confirmed"] < event.capacity
             registration = Registration(
                 event=event,
                 user=user,
@@ -76,7 +82,7 @@ def registration_create(
                 created_at=now,
                 confirmed_at=now if has_place else None,
             )
-            # The event and person were just read; the database enforces the one-live rule.
+            # Both were just read; the one-live rule is the database's to enforce.
             registration.full_clean(exclude=["event", "user"], validate_constraints=False)
             registration.save()
             rows = [
@@ -88,8 +94,7 @@ def registration_create(
             _email_after_commit("confirmed" if has_place else "waiting", [registration.pk])
             _public_pages_changed()
     except IntegrityError as error:
-        # Only reachable if the row lock is bypassed: the partial unique index still holds.
-        if "one_live_registration_per_person_per_event" in str(error):
+        if _breaks_one_live_rule(error):
             raise AlreadyRegistered("You are already registered for this event.") from error
         raise
     return registration

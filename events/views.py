@@ -67,9 +67,8 @@ def event_detail(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 @verified_email_required
 def register(request, slug):
-    event = get_object_or_404(
-        Event.objects.visible().with_counts().prefetch_related("questions"), slug=slug
-    )
+    # A successful POST needs no counts here: the service counts under the lock.
+    event = get_object_or_404(Event.objects.visible().with_question_flag(), slug=slug)
     if request.method != "POST" and _my_registration(request, event):
         messages.info(request, "You are already registered for this event.")
         return redirect(event)
@@ -80,7 +79,8 @@ def register(request, slug):
             request, "events/refused.html", {"event": event, "reason": refusal}, status=status
         )
     data = request.POST if request.method == "POST" else None
-    form = RegistrationForm(list(event.questions.all()), data)
+    questions = list(event.questions.all()) if event.has_questions else []
+    form = RegistrationForm(questions, data)
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(
@@ -94,6 +94,7 @@ def register(request, slug):
             return render(request, "events/refused.html", context, status=409)
         messages.success(request, _registered_message(registration))
         return redirect(event)
+    event = Event.objects.with_counts().get(pk=event.pk)  # to say: a place, or the waiting list
     return render(
         request,
         "events/register.html",

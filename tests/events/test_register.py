@@ -242,5 +242,30 @@ def test_it_answers_other_methods_with_405(attendee_client, event):
 def test_the_post_runs_a_fixed_number_of_queries(
     attendee_client, event, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    # Session, person, verified email, event; then lock, count and insert in a transaction
+    # (a savepoint and its release here, as the test itself runs in a transaction).
+    with django_assert_max_num_queries(9):
         attendee_client.post(url(event))
+    assert Registration.objects.count() == 1
+
+
+def test_the_post_for_an_event_with_questions_adds_only_their_queries(
+    attendee_client, event, django_assert_max_num_queries
+):
+    questions = add_questions(event)
+    data = {
+        f"question_{questions['sector'].pk}": "Health",
+        f"question_{questions['hopes'].pk}": "To learn",
+    }
+    with django_assert_max_num_queries(11):
+        attendee_client.post(url(event), data)
+    assert Answer.objects.count() == 2
+
+
+def test_the_form_page_runs_a_fixed_number_of_queries(
+    attendee_client, event, django_assert_max_num_queries
+):
+    add_questions(event)
+    fill(event, confirmed=3, waiting=1)
+    with django_assert_max_num_queries(8):
+        attendee_client.get(url(event))
