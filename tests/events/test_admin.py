@@ -292,3 +292,15 @@ def test_making_places_unlimited_promotes_everyone_waiting(organiser_client):
 @pytest.fixture
 def superuser(db):
     return make_user("root@example.org", is_staff=True, is_superuser=True)
+
+
+def test_an_organiser_opens_the_event_and_registration_pages(organiser_client):
+    event = make_event()
+    add_questions(event)
+    (registration,) = fill(event, confirmed=1)
+    for path in [
+        f"{CHANGELIST}add/",
+        f"{CHANGELIST}{event.pk}/change/",
+        f"{REGISTRATIONS}{registration.pk}/change/",
+    ]:
+        assert organiser_client.get(path).status_code == 200, path

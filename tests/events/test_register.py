@@ -158,7 +158,9 @@ def questions(event):
     return add_questions(event)
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=400))
 def test_it_never_fails_on_odd_input(attendee_client, event, questions, text):
     data = {f"question_{question.pk}": text for question in questions.values()}
