@@ -14,13 +14,13 @@ from failshare.pagecache import cache_public_page, csrf_placeholder_context
 
 
 @require_safe
-@cache_public_page("stories", "events")
+@cache_public_page("stories", "events", timeout=60)
 def home(request):
     return render(request, "home.html", {**home_sections(), **csrf_placeholder_context()})
 
 
 @require_safe
-@cache_public_page("stories", "events")
+@cache_public_page("stories", "events", timeout=60)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     if hides_tag(tag):
