@@ -38,7 +38,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The benchmark of issue 6: its own database (failshare_bench, recreated), gunicorn on loopback.
+# The speed targets: its own database (failshare_bench, recreated), gunicorn on loopback.
 bench: $(VENV)/.runtime
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=2).ping()" 2>/dev/null \

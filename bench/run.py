@@ -836,8 +836,8 @@ def write_report(
         "workers are CPU-bound here (the database is on loopback and in memory), so a third "
         "worker would only queue for the same cores while adding memory and database "
         "connections; `/healthz` with two workers is as close to the ceiling of one request "
-        "per core as this machine gets. It is also the set-up of the reference figures in the "
-        "issue that set these targets, so the two can be compared.",
+        "per core as this machine gets. It is also the set-up of the naive-build figures the "
+        "targets were set against, so the two can be compared.",
         "",
         f"Overall: {'PASS' if passed else 'FAIL'}.",
         "",
