@@ -9,6 +9,7 @@ port, load each page with wrk, fire the registration rush, print the table and w
 
 import http.client
 import json
+import math
 import os
 import platform
 import random
@@ -588,8 +589,8 @@ def rush_lines(rush: Rush, reference_rps: float | None) -> tuple[list[str], bool
 def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("inf")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
+    ordered = sorted(values)  # nearest rank
+    return ordered[max(0, math.ceil(len(ordered) * pct / 100) - 1)]
 
 
 def machine() -> str:
