@@ -53,6 +53,7 @@ class DecisionInline(admin.TabularInline):
     can_delete = False
     verbose_name = "decision"
     verbose_name_plural = "Decisions about this story"
+    template = "admin/confessions/confession/decisions.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("moderator")

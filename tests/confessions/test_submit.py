@@ -401,3 +401,15 @@ def test_tokens_do_not_carry_over_between_forms():
     assert SubmissionToken.load(None) is None
     token = SubmissionToken(key=uuid.uuid4(), receipt_code="x", issued_at=0)
     assert SubmissionToken.load(token.dumps() + "tampered") is None
+
+
+@pytest.mark.parametrize("step", [None, "preview", "submit"])
+def test_the_story_pages_send_the_security_headers(client, step):
+    response = client.get(NEW) if step is None else post_step(client, step)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    body = response.content.decode()
+    assert " style=" not in body and "<script>" not in body and " onclick=" not in body
