@@ -68,3 +68,5 @@ def page(browser, live_server):
     page.console_errors = console_errors
     yield page
     context.close()
+    violations = [text for text in console_errors if "Content Security Policy" in text]
+    assert not violations, f"the browser reported CSP violations: {violations}"

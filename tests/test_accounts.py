@@ -91,3 +91,18 @@ def test_staff_sessions_expire_sooner(client, settings):
     client.force_login(user)
     client.get("/")
     assert client.session.get_expiry_age() == settings.STAFF_SESSION_SECONDS
+
+
+def test_passwords_are_hashed_with_argon2():
+    user = User.objects.create_user("sam", "sam@example.org", "a-good-long-pass-93")
+    assert user.password.startswith("argon2$")
+
+
+def test_weak_passwords_are_refused_at_signup(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "weak@example.org", "password1": "password", "password2": "password"},
+    )
+    assert response.status_code == 200
+    assert "too common" in response.content.decode()
+    assert not User.objects.filter(email="weak@example.org").exists()

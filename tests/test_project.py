@@ -154,3 +154,14 @@ def test_settings_helpers_fail_loudly_on_bad_values(monkeypatch, helper, value):
     monkeypatch.setenv("FAILSHARE_TEST_VALUE", value)
     with pytest.raises(ImproperlyConfigured):
         helper("FAILSHARE_TEST_VALUE", None)
+
+
+def test_the_admin_lives_at_the_path_admin_url_sets():
+    script = (
+        "from django.test import Client;"
+        "print(Client().get('/back-office/', secure=True).status_code,"
+        " Client().get('/admin/', secure=True).status_code)"
+    )
+    env = {**PRODUCTION_ENV, "ADMIN_URL": "back-office/", "ALLOWED_HOSTS": "testserver"}
+    result = run_manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.stdout.split()[-2:] == ["302", "404"], result.stderr

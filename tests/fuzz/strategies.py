@@ -1,0 +1,38 @@
+"""Hostile input for every public form and query parameter."""
+
+from hypothesis import strategies as st
+
+SCRIPT = "<script>alert(1)</script>"
+
+NASTY_FRAGMENTS = [
+    SCRIPT,
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE confessions_confession; --",
+    "' OR '1'='1",
+    "\x00",
+    "\u202e\u200b\ufeff",
+    "%00%27%22",
+    "../../etc/passwd",
+    "{{ 7*7 }}{% debug %}",
+    "&amp;&lt;&#0;",
+    "🙂" * 50,
+    "a" * 20000,
+    "-1",
+    "99999999999999999999",
+    "1e400",
+]
+
+hostile_text = st.one_of(
+    st.sampled_from(NASTY_FRAGMENTS),
+    st.text(min_size=0, max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=50),
+    st.builds(lambda a, b: a + b, st.sampled_from(NASTY_FRAGMENTS), st.text(max_size=40)),
+)
+
+
+def assert_escaped(body: str, value: str) -> None:
+    """A value the page echoes back must never come out as live markup."""
+    if SCRIPT in value:
+        assert SCRIPT not in body
+    if "onerror=alert(1)>" in value:
+        assert "<img src=x onerror" not in body
