@@ -25,9 +25,9 @@ WRONG_RECEIPTS_PER_CLIENT = RateLimit("confession-receipt", limit=10, period=900
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def share(request):
-    if request.method == "GET":
+    if request.method != "POST":
         return _form_page(request, ConfessionForm(), SubmissionToken.issue())
     form = ConfessionForm(request.POST)
     token = SubmissionToken.load(request.POST.get("token"))
@@ -75,9 +75,9 @@ def _preview_page(request, form, token, rate_limited: bool = False, status: int 
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def receipt(request):
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "confessions/receipt.html", {"form": ReceiptForm()})
     if WRONG_RECEIPTS_PER_CLIENT.is_exceeded(request):
         return render(request, "confessions/receipt_too_many.html", status=429)

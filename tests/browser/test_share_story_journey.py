@@ -189,6 +189,32 @@ def test_a_rejected_story_shows_the_reason_and_is_withdrawn(page, moderator_page
     assert "Sarah" not in confession.what_happened
 
 
+def test_what_was_typed_is_kept_in_the_browser_until_the_story_is_sent(page, settings):
+    settings.CONFESSION_MIN_SECONDS = 0
+    page.goto("/confessions/new/")
+    write_story(page)
+    page.wait_for_timeout(500)  # the draft is saved a moment after typing stops
+
+    # The page is opened again (a failed post, a crash): the draft is offered back.
+    page.goto("/confessions/new/")
+    expect(page.get_by_label("Title")).to_have_value("")
+    page.get_by_role("button", name="Restore my draft").click()
+    expect(page.get_by_label("Title")).to_have_value(TITLE)
+    expect(page.get_by_label("What happened")).to_have_value(re.compile(re.escape(EMAIL_IN_STORY)))
+    expect(page.get_by_label("Sector")).to_have_value("health")
+    expect(page.get_by_label("I agree to share my story on these terms")).to_be_checked()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send story").click()
+    expect(page.locator("#receipt-code")).to_be_visible()
+
+    # Once received, the draft is gone.
+    page.goto("/confessions/new/")
+    expect(page.get_by_label("Title")).to_have_value("")
+    expect(page.get_by_role("button", name="Restore my draft")).to_have_count(0)
+
+
 def sign_in_to_admin(moderator) -> None:
     moderator.goto("/admin/")
     moderator.get_by_label("Email").fill("moderator@example.org")

@@ -49,6 +49,16 @@ def test_it_shows_the_form_with_the_terms_and_no_caching(client):
     assert len(tokens_in(response)) == 1
 
 
+def test_the_form_keeps_a_draft_in_the_browser_until_the_story_is_received(client):
+    form = client.get(NEW).content.decode()
+    assert 'data-draft="story"' in form
+    assert re.search(r'class="honeypot"[^>]*data-draft-ignore', form)
+    assert '<script src="/static/js/draft.js" defer></script>' in form
+    received = submit(client)[0].content.decode()
+    assert 'data-draft-clear="story"' in received
+    assert '<script src="/static/js/draft.js" defer></script>' in received
+
+
 def test_each_form_gets_its_own_one_time_key(client):
     first = SubmissionToken.load(form_token(client))
     second = SubmissionToken.load(form_token(client))
@@ -58,7 +68,7 @@ def test_each_form_gets_its_own_one_time_key(client):
 
 def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client):
     body = client.get(NEW).content.decode()
-    honeypot = re.search(r'<div class="honeypot" aria-hidden="true">(.*?)</div>', body, re.S)
+    honeypot = re.search(r'<div class="honeypot" aria-hidden="true"[^>]*>(.*?)</div>', body, re.S)
     assert honeypot is not None
     assert 'name="website"' in honeypot.group(1)
     assert 'tabindex="-1"' in honeypot.group(1)
@@ -68,6 +78,12 @@ def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_it_answers_other_methods_with_405(client, method):
     assert getattr(client, method)(NEW).status_code == 405
+
+
+def test_it_answers_head_like_get(client):
+    response = client.head(NEW)
+    assert response.status_code == 200
+    assert Confession.objects.count() == 0
 
 
 def test_it_previews_a_valid_story_without_storing_it(client):
