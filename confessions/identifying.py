@@ -41,6 +41,9 @@ _PHONE = re.compile(
 # UK postcodes as people write them: capitals, with or without the space.
 _POSTCODE = re.compile(r"(?<![\w])[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
 _TRAILING_PUNCTUATION = ".,;:!?"
+# What a found detail is blotted out with before looking further: no pattern matches it, and it
+# joins no words into a name.
+_MASK = "<"
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -168,8 +171,8 @@ def find_identifying(text: str) -> list[Finding]:
                 continue
             end = start + len(fragment)
             findings.append((start, Finding(fragment, kind)))
-            masked = masked[:start] + " " * (end - start) + masked[end:]
-    findings += _names(masked)
+            masked = masked[:start] + _MASK * (end - start) + masked[end:]
+    findings += _names(masked, text)
     seen: set[Finding] = set()
     ordered = []
     for _, finding in sorted(findings, key=lambda item: item[0]):
@@ -226,13 +229,14 @@ def _runs(text: str, words: list[_Word]) -> list[list[_Word]]:
     return runs
 
 
-def _names(text: str) -> list[tuple[int, Finding]]:
-    words = _words(text)
+def _names(masked: str, text: str) -> list[tuple[int, Finding]]:
+    """Names in ``masked`` (the text with contact details blotted out), quoted from ``text``."""
+    words = _words(masked)
     inner = [word for word in words if not word.sentence_start]
     title_case = len(inner) >= 3 and sum(w.capitalised for w in inner) >= 0.75 * len(inner)
     shouting = len(words) >= 3 and sum(w.acronym for w in words) >= 0.75 * len(words)
     findings = []
-    for run in _runs(text, words):
+    for run in _runs(masked, words):
         while run and (run[0].key in _FUNCTION_WORDS or not run[0].capitalised):
             run = run[1:]
         while run and (run[-1].key in _FUNCTION_WORDS or not run[-1].capitalised):

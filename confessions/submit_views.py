@@ -41,18 +41,18 @@ def share(request):
 
 
 def _submit(request, form: ConfessionForm, token: SubmissionToken):
-    previous = Confession.objects.filter(submission_key=token.key).first()
-    if previous is None:
-        if STORIES_PER_CLIENT.is_exceeded(request):
-            return _preview_page(request, form, token, rate_limited=True, status=429)
+    stored = Confession.objects.filter(submission_key=token.key).first()
+    if stored is None and STORIES_PER_CLIENT.is_exceeded(request):
+        return _preview_page(request, form, token, rate_limited=True, status=429)
+    if stored is None:
         try:
             confession_submit(
                 **form.story(), receipt_code=token.receipt_code, submission_key=token.key
             )
             STORIES_PER_CLIENT.hit(request)
-        except AlreadySubmitted as already:
-            previous = already.confession
-    if previous is not None and previous.receipt_hash != receipt_hash(token.receipt_code):
+        except AlreadySubmitted as already:  # the same form, sent twice at the same moment
+            stored = already.confession
+    if stored is not None and stored.receipt_hash != receipt_hash(token.receipt_code):
         return render(request, "confessions/already_received.html")
     # A retried post carries the same code, so it gets the same receipt page again.
     return render(request, "confessions/submitted.html", {"receipt_code": token.receipt_code})

@@ -85,6 +85,16 @@ def test_each_detail_is_listed_once_in_order():
     assert found(text) == [("a@example.org", EMAIL), ("Sarah Jones", NAME)]
 
 
+def test_a_detail_between_two_capitalised_words_does_not_join_them():
+    assert found("We met Sarah jo@example.org Jones, https://example.org/a@b.com too.") == [
+        ("Sarah", NAME),
+        ("jo@example.org", EMAIL),
+        ("Jones", NAME),
+        ("https://example.org/", WEB),
+        ("a@b.com", EMAIL),
+    ]
+
+
 def test_parts_of_an_email_address_are_not_flagged_again():
     assert found("Mail Info@Example.org now.") == [("Info@Example.org", EMAIL)]
 

@@ -92,6 +92,12 @@ def test_the_queue_searches_the_text_of_stories(moderator_client):
     assert "Hashtags" not in body
 
 
+@pytest.mark.parametrize("query", ["!!!", "' OR 1=1 --", '"unclosed', "a & | ! b", "\u2603" * 300])
+def test_odd_searches_get_a_page_not_an_error(moderator_client, query):
+    make_confession()
+    assert moderator_client.get(CHANGELIST, {"q": query}).status_code == 200
+
+
 def test_the_queue_runs_the_same_queries_for_many_stories(
     moderator_client, django_assert_max_num_queries
 ):
