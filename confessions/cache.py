@@ -1,9 +1,68 @@
-"""Invalidation of cached public story pages.
+"""Invalidation of cached public story pages and of the data behind them.
 
-Every write that changes what the public sees (approve, withdraw, edit, back to pending,
-"this happened to us too") calls ``published_changed()`` so cached pages show it at once.
+Every write that changes what the public sees (approve, withdraw, edit, back to pending) calls
+``published_changed()``, so cached pages, counts, facets and search results show it at once.
+A "this happened to us too" press calls ``me_too_changed(slug)``: that story's page is fresh at
+once, while the counts on list cards catch up when their cached page expires (at most
+``pagecache.DEFAULT_TIMEOUT``), so a burst of presses never empties the whole cache.
 """
+
+import secrets
+from collections.abc import Callable
+from hashlib import sha256
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from failshare import pagecache
+
+T = TypeVar("T")
+
+DATA_VERSION_KEY = "confessions:data-version"
+DATA_TIMEOUT = 3600
 
 
 def published_changed() -> None:
-    """Mark every cached public story page as stale."""
+    """Mark every cached public story page, count, facet and search result as stale.
+
+    Called inside a transaction, it marks them again once the transaction commits: a reader
+    may otherwise cache the old content under the new version before the change is visible."""
+    _mark_stale()
+    if connection.in_atomic_block:
+        transaction.on_commit(_mark_stale)
+
+
+def _mark_stale() -> None:
+    pagecache.bump("stories")
+    # A fresh random version, not a counter: if the key is ever evicted, nothing cached under
+    # an older version can come back.
+    cache.set(DATA_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def story_namespace(slug: str) -> str:
+    return f"story:{slug}"
+
+
+def me_too_changed(slug: str) -> None:
+    """Make this story's cached page stale after its "this happened to us too" count moved."""
+    pagecache.bump(story_namespace(slug))
+
+
+def _data_version() -> str:
+    version = cache.get(DATA_VERSION_KEY)
+    if version is None:
+        cache.add(DATA_VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = cache.get(DATA_VERSION_KEY)
+    return version
+
+
+def remember(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """The value of ``compute()`` for these parts, kept until the published stories change."""
+    digest = sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"confessions:{_data_version()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, DATA_TIMEOUT)
+    return value

@@ -1,14 +1,23 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import connection, models
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Left, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 SEARCH_CONFIG = "english"
 
@@ -49,12 +58,159 @@ TITLE_MAX = 120
 SECTION_MAX = 5000
 
 
+# The keys a list can be sorted by, most significant first; every one is descending.
+SORT_KEYS = {
+    "newest": ("published_month", "id"),
+    "me-too": ("me_too_count", "published_month", "id"),
+}
+# Markers ts_headline puts around matches; private-use characters never typed in a story.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+EXCERPT_CHARS = 320
+# A quoted phrase is looked for among at most this many of the newest stories with its words.
+PHRASE_POOL = 2000
+
+
+def search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
 class ConfessionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.APPROVED)
 
     def pending(self):
         return self.filter(status=Status.PENDING)
+
+    def in_sector(self, sector: str | None):
+        return self.filter(sector=sector) if sector else self
+
+    def tagged(self, tag_id: int | None):
+        if tag_id is None:
+            return self
+        # EXISTS probes taggit's (content type, object, tag) index row by row, so a list walks
+        # its sort index and stops after one page instead of joining every tagged story.
+        story_type = ContentType.objects.get_for_model(self.model)
+        tagged_items = TaggedItem.objects.filter(
+            content_type=story_type, tag_id=tag_id, object_id=OuterRef("pk")
+        )
+        return self.filter(Exists(tagged_items))
+
+    def sorted_by(self, sort: str):
+        return self.order_by(*(f"-{key}" for key in SORT_KEYS[sort]))
+
+    def from_key(self, sort: str, key: tuple):
+        """Rows at or after ``key`` in ``sort`` order: a keyset start that never scans an OFFSET."""
+        names = SORT_KEYS[sort]
+        at_or_after = Q()
+        for i in reversed(range(len(names))):
+            last = Q(**{f"{names[i]}__lte" if i == len(names) - 1 else f"{names[i]}__lt": key[i]})
+            equal_before = Q(**{names[j]: key[j] for j in range(i)})
+            at_or_after = (
+                (equal_before & last) | at_or_after if at_or_after else equal_before & last
+            )
+        # The redundant bound on the first key lets PostgreSQL start the index scan there.
+        return self.filter(at_or_after, **{f"{names[0]}__lte": key[0]})
+
+    def page_starts(self, sort: str, every: int, total: int) -> list[tuple]:
+        """The sort key of every ``every``-th row (0, every, 2*every ...), in one index pass."""
+        names = SORT_KEYS[sort]
+        positions = range(1, total + 1, every)
+        rows = (
+            self.annotate(position=Window(RowNumber(), order_by=[F(name).desc() for name in names]))
+            .filter(position__in=list(positions))
+            .order_by("position")
+            .values_list(*names)
+        )
+        return [tuple(row) for row in rows]
+
+    def for_cards(self):
+        """Only what a story card shows: no long texts, a lessons excerpt (tags: cards.py)."""
+        return self.only("slug", "title", "sector", "published_month", "me_too_count").annotate(
+            lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS)
+        )
+
+    def with_highlights(self, text: str):
+        """Title and a lessons excerpt with matches between HIGHLIGHT_START and _STOP.
+
+        ts_headline reparses each document, so call this only on the rows being shown."""
+        query = search_query(text)
+        marks = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
+        return self.annotate(
+            title_highlighted=SearchHeadline("title", query, highlight_all=True, **marks),
+            lessons_highlighted=SearchHeadline(
+                "what_we_learned",
+                query,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
+
+    def search_candidates(self, text: str, limit: int) -> list[tuple]:
+        """Up to ``limit`` newest matches as (id, sector, me_too_count, published_month, rank,
+        tag ids).
+
+        Ranking every match of a common word would read tens of thousands of search vectors;
+        the newest ``limit`` matches are found through the recency index (or the GIN index when
+        matches are few), and only those are ranked and have their tags looked up, in an outer
+        query so PostgreSQL does that work after the limit."""
+        query = search_query(text)
+        matches = self.filter(search_vector=query)
+        if '"' in text:
+            # A quoted phrase of common words that are seldom side by side would walk the whole
+            # recency index checking word positions: look for it only among the newest stories
+            # that contain all of its words.
+            loose = search_query(text.replace('"', " "))
+            pool = self.filter(search_vector=loose).sorted_by("newest").values("id")[:PHRASE_POOL]
+            matches = matches.filter(id__in=pool)
+        newest = matches.sorted_by("newest").values_list(
+            "id", "sector", "me_too_count", "published_month", "search_vector"
+        )[:limit]
+        inner_sql, inner_params = newest.query.sql_with_params()
+        rank = "ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s))"
+        tagged_items = TaggedItem._meta.db_table
+        tag_ids = f"ARRAY(SELECT tag_id FROM {tagged_items} WHERE content_type_id = %s AND object_id = m.id)"  # noqa: S608, E501
+        story_type = ContentType.objects.get_for_model(self.model)
+        # The inner SQL is Django's own, with its parameters kept apart.
+        sql = f"SELECT id, sector, me_too_count, published_month, {rank}, {tag_ids} FROM ({inner_sql}) AS m"  # noqa: S608, E501
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (SEARCH_CONFIG, text, story_type.id, *inner_params))
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def related_to(self, confession: "Confession", tag_ids: list[int], pool: int = 300):
+        """Stories sharing the most tags with ``confession``, newest first among equals.
+
+        Only the ``pool`` most recent stories sharing a tag are compared: a common tag is on
+        tens of thousands of stories, and counting shared tags for all of them is slow."""
+        if not tag_ids:
+            return self.none()
+        story_type = ContentType.objects.get_for_model(self.model)
+        recent_sharing = (
+            TaggedItem.objects.filter(content_type=story_type, tag_id__in=tag_ids)
+            .exclude(object_id=confession.pk)
+            .order_by("-object_id")
+            .values("object_id")[:pool]
+        )
+        # A correlated count, not a join through the tags relation: that join casts taggit's
+        # integer object_id to our bigint id, which keeps PostgreSQL off taggit's index.
+        shared_tags = (
+            TaggedItem.objects.filter(
+                content_type=story_type, tag_id__in=tag_ids, object_id=OuterRef("pk")
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return (
+            self.filter(id__in=recent_sharing)
+            .annotate(shared_tags=Subquery(shared_tags))
+            .only("slug", "title", "sector", "published_month")
+            .order_by("-shared_tags", "-published_month", "-id")
+        )
 
 
 def new_slug(title: str) -> str:
@@ -119,6 +275,16 @@ class Confession(models.Model):
             models.Index(
                 fields=["-published_month", "-id"],
                 name="confession_published_idx",
+                condition=models.Q(status="approved"),
+            ),
+            models.Index(
+                fields=["sector", "-published_month", "-id"],
+                name="confession_sector_idx",
+                condition=models.Q(status="approved"),
+            ),
+            models.Index(
+                fields=["-me_too_count", "-published_month", "-id"],
+                name="confession_me_too_idx",
                 condition=models.Q(status="approved"),
             ),
         ]

@@ -1,7 +1,7 @@
 """Writes to stories: submission by the public, and every moderation decision.
 
-Each function that changes what the public sees tells the page cache once the change is
-committed (``confessions.cache.published_changed``), so no page is cached from the old rows.
+Each function that changes what the public sees calls ``confessions.cache.published_changed``
+inside its transaction (which marks the cached pages stale again once it commits).
 """
 
 import uuid
@@ -125,7 +125,7 @@ def confession_approve(*, confession: Confession, moderator: AbstractBaseUser) -
         confession.full_clean()
         confession.save(update_fields=["slug", "status", "rejection_reason", "published_month"])
         _record(confession, moderator, Decision.APPROVED)
-        transaction.on_commit(cache.published_changed)
+        cache.published_changed()
     return confession
 
 
@@ -142,7 +142,7 @@ def confession_reject(
         confession.full_clean()
         confession.save(update_fields=["status", "rejection_reason"])
         _record(confession, moderator, Decision.REJECTED, reason.strip())
-        transaction.on_commit(cache.published_changed)
+        cache.published_changed()
     return confession
 
 
@@ -157,7 +157,7 @@ def confession_return_to_pending(
         confession.full_clean()
         confession.save(update_fields=["status", "rejection_reason"])
         _record(confession, moderator, Decision.RETURNED, reason.strip())
-        transaction.on_commit(cache.published_changed)
+        cache.published_changed()
     return confession
 
 
@@ -183,7 +183,7 @@ def confession_record_edit(
             ]
             _record(confession, moderator, Decision.EDITED, "Changed: " + ", ".join(labels))
         if current.status == Status.APPROVED:
-            transaction.on_commit(cache.published_changed)
+            cache.published_changed()
     return confession
 
 
@@ -210,5 +210,5 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         confession.tags.clear()
         confession.decisions.update(reason="")
         if was_public:
-            transaction.on_commit(cache.published_changed)
+            cache.published_changed()
     return confession

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from events import views
 
 app_name = "events"
 
-urlpatterns: list = []
+# Fixed paths come before <slug>, which would otherwise take them.
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("past/", views.past_list, name="past"),
+    path("mine/", views.mine, name="mine"),
+    path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/register/", views.register, name="register"),
+    path("<slug:slug>/cancel/", views.cancel, name="cancel"),
+    path("<slug:slug>/calendar.ics", views.calendar, name="calendar"),
+]

@@ -8,6 +8,7 @@ Pages with forms still carry a fresh CSRF token for each visitor: the page is re
 placeholder where the token goes, and each response gets the visitor's own token.
 """
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from hashlib import md5
@@ -26,6 +27,12 @@ def _version_key(namespace: str) -> str:
     return f"pagecache:version:{namespace}"
 
 
+def _fresh_version() -> int:
+    # A lost version key (evicted, cache restarted) must never bring back pages cached under an
+    # older value, so a missing version starts from the clock, past any value used before.
+    return time.time_ns()
+
+
 def bump(*namespaces: str) -> None:
     """Make every cached page that shows content from these namespaces stale."""
     for namespace in namespaces:
@@ -33,12 +40,17 @@ def bump(*namespaces: str) -> None:
         try:
             cache.incr(key)
         except ValueError:
-            cache.set(key, 2, timeout=None)
+            cache.set(key, _fresh_version(), timeout=None)
 
 
 def _versions(namespaces: tuple[str, ...]) -> str:
-    found = cache.get_many([_version_key(n) for n in namespaces])
-    return ".".join(str(found.get(_version_key(n), 1)) for n in namespaces)
+    keys = [_version_key(n) for n in namespaces]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _fresh_version(), timeout=None)
+            found[key] = cache.get(key)
+    return ".".join(str(found[key]) for key in keys)
 
 
 def _cacheable(request: HttpRequest) -> bool:

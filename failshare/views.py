@@ -1,25 +1,32 @@
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from confessions.sections import hides_tag
 from failshare.home import home_sections, tag_sections
+from failshare.pagecache import cache_public_page, csrf_placeholder_context
 
 
 @require_safe
+@cache_public_page("stories", "events", timeout=60)
 def home(request):
-    return render(request, "home.html", home_sections())
+    return render(request, "home.html", {**home_sections(), **csrf_placeholder_context()})
 
 
 @require_safe
+@cache_public_page("stories", "events", timeout=60)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return render(request, "tags/detail.html", {"tag": tag, **tag_sections(tag)})
+    if hides_tag(tag):
+        raise Http404("No such tag")
+    context = {"tag": tag, **tag_sections(tag), **csrf_placeholder_context()}
+    return render(request, "tags/detail.html", context)
 
 
 @require_safe

@@ -65,3 +65,13 @@ def test_signed_in_people_are_never_served_a_cached_page():
     response = counted_view(make_request(user=user))
     assert b"<p>2</p>" in response.content
     assert pagecache.CSRF_PLACEHOLDER.encode() not in response.content
+
+
+def test_a_lost_version_never_brings_back_an_older_page():
+    from django.core.cache import cache
+
+    counted_view(make_request())
+    pagecache.bump("things")
+    assert b"<p>2</p>" in counted_view(make_request()).content
+    cache.delete(pagecache._version_key("things"))
+    assert b"<p>3</p>" in counted_view(make_request()).content

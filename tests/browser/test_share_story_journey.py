@@ -135,13 +135,33 @@ def test_a_story_is_shared_checked_moderated_and_published(page, moderator_page,
     expect(moderator.locator(".messagelist")).to_contain_text("Done for 1 story")
     assert_accessible(moderator)
 
-    # Now it is public, and the receipt says so.
+    # Now it is in the list, and found by a word of its text.
     confession.refresh_from_db()
     assert confession.status == Status.APPROVED
-    response = page.goto(f"/confessions/{confession.slug}/")
-    assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    page.goto("/confessions/")
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
     assert_accessible(page)
+    page.get_by_label("Search the stories").fill("uptime")
+    page.get_by_role("button", name="Show stories").click()
+    expect(page.get_by_text("1 story found.")).to_be_visible()
+    assert_accessible(page)
+
+    # A reader says it happened to them too: counted once for this browser.
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert page.url.endswith(f"/confessions/{confession.slug}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="This happened to us too").click()
+    expect(page.get_by_text("You said this happened to you too.")).to_be_visible()
+    expect(page.get_by_text("1 reader said")).to_be_visible()
+    assert_accessible(page)
+    page.reload()
+    expect(page.get_by_text("1 reader said")).to_be_visible()
+    expect(page.get_by_role("button", name="This happened to us too")).to_have_count(0)
+    confession.refresh_from_db()
+    assert confession.me_too_count == 1
+
+    # The receipt says it is published.
 
     check_receipt(page, code)
     expect(page.locator("#story-status")).to_have_text("Published")

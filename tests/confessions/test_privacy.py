@@ -179,8 +179,13 @@ def test_the_rate_limit_keeps_a_keyed_hash_in_the_cache_and_nothing_in_the_datab
 
 
 def test_nothing_is_published_before_a_moderator_approves_it(client):
-    client.post(NEW, {**story_data(), "step": "submit", "token": form_token(client)})
+    data = {**story_data(tags="Leeds council"), "step": "submit", "token": form_token(client)}
+    client.post(NEW, data)
     confession = Confession.objects.get()
     assert confession.status == Status.PENDING
     assert client.get(f"/confessions/{confession.slug}/").status_code == 404
-    assert confession.title not in client.get("/").content.decode()
+    for page in ("/", "/confessions/", "/confessions/feed/", "/confessions/?q=portal"):
+        assert confession.title not in client.get(page).content.decode(), page
+    # Not even the writer's topic, which could name someone.
+    assert client.get("/tags/leeds-council/").status_code == 404
+    assert "leeds council" not in client.get("/confessions/").content.decode().lower()

@@ -1,0 +1,55 @@
+"""Story cards: the stories of one page, each with its tags as ``tag_list``, in one query.
+
+taggit's prefetch builds and throws away a filtered QuerySet for every story (about 0.7 ms a
+story when measured, most of a list page's time); reading (story, slug, name) rows does the same
+job for the whole page at once.
+"""
+
+import datetime
+from collections import defaultdict
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.formats import date_format
+from taggit.models import TaggedItem
+
+from confessions.models import Confession
+
+
+class TagLink(NamedTuple):
+    slug: str
+    name: str
+
+
+@lru_cache(maxsize=1024)
+def month_label(month: datetime.date) -> str:
+    """ "March 2026": formatting a date is a good part of rendering a card, and months repeat."""
+    return date_format(month, "F Y")
+
+
+def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = None) -> list:
+    """Set ``tag_list`` (from ``tags_by_story`` if given, else from one query) and
+    ``month_label`` on each story."""
+    if tags_by_story is None:
+        tags_by_story = defaultdict(list)
+        if stories:
+            rows = (
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Confession),
+                    object_id__in=[story.id for story in stories],
+                )
+                .order_by("tag__name")
+                .values_list("object_id", "tag__slug", "tag__name")
+            )
+            for story_id, slug, name in rows:
+                tags_by_story[story_id].append(TagLink(slug, name))
+    for story in stories:
+        story.tag_list = tags_by_story.get(story.id, [])
+        story.month_label = month_label(story.published_month) if story.published_month else ""
+    return stories
+
+
+def cards(queryset) -> list:
+    """The stories of ``queryset`` as cards: card columns only, tags attached."""
+    return attach_tags(list(queryset.for_cards()))

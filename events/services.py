@@ -1,0 +1,208 @@
+"""Writes about events that must not race: registering, cancelling, changing places.
+
+Every write that could change how many places are taken first locks the event's row, so they
+happen one at a time per event; email is enqueued, and cached pages made stale, only after commit.
+"""
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events import tasks
+from events.models import (
+    Answer,
+    Event,
+    EventStatus,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
+from failshare import pagecache
+
+
+class RegistrationRefused(Exception):
+    """Registration is not possible now; the message says why, for the person."""
+
+
+class AlreadyRegistered(RegistrationRefused):
+    pass
+
+
+class CannotCancel(Exception):
+    """The registration cannot be cancelled now; the message says why."""
+
+
+def _lock_event(event_id: int) -> Event:
+    """Lock the event's row until commit: every write that counts places waits its turn here."""
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _public_pages_changed() -> None:
+    transaction.on_commit(partial(pagecache.bump, "events"))
+
+
+def _email_after_commit(kind: str, registration_ids: Iterable[int]) -> None:
+    for registration_id in registration_ids:
+        transaction.on_commit(partial(tasks.send_registration_email.enqueue, registration_id, kind))
+
+
+ONE_LIVE_CONSTRAINT = "one_live_registration_per_person_per_event"
+
+
+def _breaks_one_live_rule(error: IntegrityError) -> bool:
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None) == ONE_LIVE_CONSTRAINT
+
+
+def registration_create(
+    *, event: Event, user, answers: Iterable[tuple[Question, str]] = ()
+) -> Registration:
+    """Give the person a place if one is left, otherwise a place on the waiting list.
+
+    The event's row is locked before counting, so two people never both take the last place;
+    the database's partial unique constraint refuses a second live registration (a double click).
+    """
+    try:
+        with transaction.atomic():
+            event = _lock_event(event.pk)
+            refusal = event.registration_refusal()
+            if refusal:
+                raise RegistrationRefused(refusal)
+            has_place = (
+                event.capacity is None or event.registrations.confirmed().count() < event.capacity
+            )
+            now = timezone.now()
+            registration = Registration(
+                event=event,
+                user=user,
+                status=RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING,
+                created_at=now,
+                confirmed_at=now if has_place else None,
+            )
+            # Both were just read; the one-live rule is the database's to enforce.
+            registration.full_clean(exclude=["event", "user"], validate_constraints=False)
+            registration.save()
+            rows = [
+                Answer(registration=registration, question=question, value=value)
+                for question, value in answers
+            ]
+            if rows:
+                Answer.objects.bulk_create(rows)
+            _email_after_commit("confirmed" if has_place else "waiting", [registration.pk])
+            _public_pages_changed()
+    except IntegrityError as error:
+        if _breaks_one_live_rule(error):
+            raise AlreadyRegistered("You are already registered for this event.") from error
+        raise
+    return registration
+
+
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """Free the place and give it to the first person waiting; returns who was promoted."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.get(pk=registration.pk)
+        if not registration.is_live:
+            return []
+        if event.status == EventStatus.CANCELLED:
+            raise CannotCancel("This event has been cancelled already: there is nothing to do.")
+        if event.starts_at <= timezone.now():
+            raise CannotCancel("This event has already started, so places can no longer change.")
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        promoted = _fill_free_places(event) if was_confirmed else []
+        _public_pages_changed()
+    return promoted
+
+
+def _fill_free_places(event: Event) -> list[Registration]:
+    """Promote people from the waiting list, first in line first. The event must be locked."""
+    if event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
+        return []
+    waiting = event.registrations.waiting()
+    if event.capacity is not None:
+        free = event.capacity - event.registrations.confirmed().count()
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    if not promoted:
+        return []
+    now = timezone.now()
+    Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
+        status=RegistrationStatus.CONFIRMED, confirmed_at=now
+    )
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    _email_after_commit("promoted", [r.pk for r in promoted])
+    return promoted
+
+
+def confirmed_count_locked(event: Event) -> int:
+    """The confirmed count, with the event locked until the surrounding transaction ends."""
+    _lock_event(event.pk)
+    return event.registrations.confirmed().count()
+
+
+def event_save(*, event: Event) -> list[Registration]:
+    """Save an organiser's changes to an event.
+
+    Capacity may not drop below the places already confirmed; more places go to the people
+    waiting; an event that has just been cancelled tells everyone registered.
+    """
+    with transaction.atomic():
+        was_cancelled = False
+        if event.pk:
+            was_cancelled = _lock_event(event.pk).status == EventStatus.CANCELLED
+            confirmed = event.registrations.confirmed().count()
+            if event.capacity is not None and event.capacity < confirmed:
+                raise ValidationError(
+                    {"capacity": f"{confirmed} places are confirmed: capacity cannot be lower."}
+                )
+        event.full_clean()
+        event.save()
+        promoted: list[Registration] = []
+        if event.status == EventStatus.CANCELLED and not was_cancelled:
+            _email_after_commit(
+                "event-cancelled", event.registrations.live().values_list("id", flat=True)
+            )
+        else:
+            promoted = _fill_free_places(event)
+        _public_pages_changed()
+    return promoted
+
+
+def event_cancel(*, event: Event) -> bool:
+    """Cancel the event and tell everyone registered. False if it was cancelled already."""
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        if event.status == EventStatus.CANCELLED:
+            return False
+        event.status = EventStatus.CANCELLED
+        event.save(update_fields=["status", "updated_at"])
+        _email_after_commit(
+            "event-cancelled", event.registrations.live().values_list("id", flat=True)
+        )
+        _public_pages_changed()
+    return True
+
+
+def registrations_cancel(*, registrations: Iterable[Registration]) -> tuple[int, int, int]:
+    """Cancel several registrations (an organiser's action): (cancelled, promoted, skipped)."""
+    cancelled = promoted = skipped = 0
+    for registration in registrations:
+        try:
+            if not registration.is_live:
+                raise CannotCancel("Already cancelled.")
+            promoted += len(registration_cancel(registration=registration))
+        except CannotCancel:
+            skipped += 1
+        else:
+            cancelled += 1
+    return cancelled, promoted, skipped

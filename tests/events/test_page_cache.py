@@ -1,0 +1,90 @@
+"""Anonymous pages come from the cache, and show a change at once."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events import services, views
+from events.models import EventStatus, Registration
+from tests.events.conftest import make_event, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def places(client, event) -> str:
+    body = client.get(f"/events/{event.slug}/").content.decode()
+    return body.split("<dt>Places</dt>")[1].split("</dd>")[0]
+
+
+def test_anonymous_event_pages_are_served_from_the_cache(client, event, django_assert_num_queries):
+    client.get(f"/events/{event.slug}/")
+    client.get("/events/")
+    with django_assert_num_queries(0):
+        client.get(f"/events/{event.slug}/")
+        client.get("/events/")
+
+
+def test_a_registration_shows_at_once_in_places_left(
+    client, event, django_capture_on_commit_callbacks
+):
+    assert "10 left" in places(client, event)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_create(event=event, user=make_user())
+    assert "9 left" in places(client, event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=registration)
+    assert "10 left" in places(client, event)
+
+
+def test_a_change_in_the_admin_shows_at_once(client, event, django_capture_on_commit_callbacks):
+    assert "10 in all" in places(client, event)
+    event.capacity = 12
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_save(event=event)
+    assert "12 in all" in places(client, event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel(event=event)
+    assert "This event has been cancelled" in client.get(f"/events/{event.slug}/").content.decode()
+    assert event.title not in client.get("/events/").content.decode()
+
+
+def test_a_page_built_while_a_registration_is_uncommitted_is_not_kept(client, event):
+    # The cache is told only after commit, so it never keeps a page built before it.
+    assert "10 left" in places(client, event)
+    services.registration_create(event=event, user=make_user())  # commit never comes here
+    assert Registration.objects.count() == 1
+    assert "10 left" in places(client, event)
+
+
+def test_signed_in_people_see_their_own_page_not_the_cached_one(client, event):
+    client.get(f"/events/{event.slug}/")
+    registration = Registration.objects.create(event=event, user=make_user(), status="confirmed")
+    client.force_login(registration.user)
+    assert "You have a place" in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_states_that_change_by_the_clock_do_not_stay_stale(client, monkeypatch):
+    assert views.PAGE_CACHE_SECONDS <= 30, "a stale state must not outlive a short wait"
+    opens = timezone.now() + timedelta(seconds=5)
+    event = make_event(registration_opens_at=opens)
+    assert "Registration opens" in client.get(f"/events/{event.slug}/").content.decode()
+
+    later = views.PAGE_CACHE_SECONDS + 1
+    real_time, real_now = time.time, timezone.now
+    monkeypatch.setattr(time, "time", lambda: real_time() + later)
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=later))
+
+    body = client.get(f"/events/{event.slug}/").content.decode()
+    assert "Registration opens" not in body
+    assert "Register for a place" in body
+
+
+def test_draft_pages_appear_once_published(client, django_capture_on_commit_callbacks):
+    event = make_event(status=EventStatus.DRAFT)
+    assert client.get(f"/events/{event.slug}/").status_code == 404
+    event.status = EventStatus.PUBLISHED
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_save(event=event)
+    assert client.get(f"/events/{event.slug}/").status_code == 200
