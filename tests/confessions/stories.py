@@ -3,6 +3,8 @@
 import re
 import uuid
 
+from taggit.utils import edit_string_for_tags
+
 from confessions.receipts import new_receipt_code
 from confessions.services import confession_submit
 
@@ -71,3 +73,40 @@ def make_confession(**overrides):
     fields.update(overrides)
     confession = confession_submit(**fields, receipt_code=code, submission_key=uuid.uuid4())
     return confession, code
+
+
+# The moderation admin, driven as a moderator's browser would.
+
+CHANGELIST = "/admin/confessions/confession/"
+REJECT = "/admin/confessions/confession/reject/"
+
+
+def change_url(confession) -> str:
+    return f"/admin/confessions/confession/{confession.pk}/change/"
+
+
+def action(client, name, *confessions):
+    return client.post(
+        CHANGELIST,
+        {"action": name, "_selected_action": [c.pk for c in confessions], "index": 0},
+    )
+
+
+def change_form_data(confession, **changes) -> dict:
+    data = {
+        "title": confession.title,
+        "sector": confession.sector,
+        "organisation_size": confession.organisation_size,
+        "impact": confession.impact,
+        "tags": edit_string_for_tags(list(confession.tags.all())),
+        "what_happened": confession.what_happened,
+        "what_went_wrong": confession.what_went_wrong,
+        "what_we_learned": confession.what_we_learned,
+        "what_we_would_do_differently": confession.what_we_would_do_differently,
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "0",
+    }
+    data.update(changes)
+    return data

@@ -4,8 +4,14 @@ import pytest
 from django.test import Client
 
 from confessions.services import confession_approve
-from tests.confessions.stories import RECEIPT, make_confession
-from tests.confessions.test_moderation_admin import CHANGELIST, action, change_form_data, change_url
+from tests.confessions.stories import (
+    CHANGELIST,
+    RECEIPT,
+    action,
+    change_form_data,
+    change_url,
+    make_confession,
+)
 
 LIST = "/confessions/"
 
