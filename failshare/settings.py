@@ -247,6 +247,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "failshare <noreply@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
 
+# Story form: a person takes at least this long between opening the form and sending it.
+CONFESSION_MIN_SECONDS = env_int("CONFESSION_MIN_SECONDS", 3)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

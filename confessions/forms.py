@@ -1,0 +1,317 @@
+"""Forms for sharing a story and for checking it with a receipt code."""
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+
+from confessions.identifying import Finding, find_identifying
+from confessions.models import (
+    SECTION_MAX,
+    TITLE_MAX,
+    Confession,
+    Impact,
+    OrganisationSize,
+    Sector,
+)
+from confessions.receipts import new_receipt_code
+from confessions.services import confession_find_by_receipt
+
+TAG_MAX = 40
+TAGS_MAX = 8
+# A form left open longer than this is sent again with a fresh key (nothing typed is lost).
+TOKEN_MAX_AGE = 7 * 24 * 3600
+_FORM_SALT = "confessions.submission"
+# Control characters other than tab and line breaks cannot be shown or put in a feed.
+_CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+TERMS = (
+    "Your story is published without attribution, under the Chatham House rule. "
+    "Moderators may remove details that could identify people or organisations before "
+    "publishing it. You can withdraw it at any time with the receipt code you get next."
+)
+
+EXPIRED_PROBLEM = "This form has expired. Check your story and continue again."
+TOO_FAST_PROBLEM = (
+    "That was quicker than we expected from a person. Check your story and continue again."
+)
+HONEYPOT_PROBLEM = (
+    "We could not accept this form. If you are a person, leave the field labelled "
+    "“Leave this field empty” empty, then continue again."
+)
+WRONG_RECEIPT = "We could not find a story with that receipt code. Check the code and try again."
+
+
+def no_control_characters(value: str) -> None:
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the control characters (invisible characters copied from another program) "
+            "from this text.",
+            code="control_characters",
+        )
+
+
+def _text_field(*, label: str, hint: str, max_length: int, missing: str, long: bool = True):
+    return forms.CharField(
+        label=label,
+        help_text=f"{hint} Up to {max_length:,} characters.",
+        max_length=max_length,
+        validators=[no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 8}) if long else forms.TextInput,
+        error_messages={
+            "required": missing,
+            "max_length": f"{label} must be {max_length} characters or fewer "
+            "(it has %(show_value)d).",
+            "null_characters_not_allowed": "Remove the null characters from this text.",
+        },
+    )
+
+
+def _choices(blank: str, choices) -> list[tuple[str, str]]:
+    return [("", blank), *choices]
+
+
+@dataclass(frozen=True)
+class SubmissionToken:
+    """What a story form carries between pages, signed so it cannot be forged.
+
+    ``key`` is the one-time key (a retried post is stored once), ``receipt_code`` the code the
+    writer will be shown (kept in their browser until the story is stored, then only hashed),
+    ``issued_at`` when the form was first shown (a person takes some seconds to write).
+    """
+
+    key: uuid.UUID
+    receipt_code: str
+    issued_at: int
+
+    @classmethod
+    def issue(cls) -> "SubmissionToken":
+        return cls(key=uuid.uuid4(), receipt_code=new_receipt_code(), issued_at=int(time.time()))
+
+    @classmethod
+    def load(cls, value: str | None) -> "SubmissionToken | None":
+        try:
+            data = signing.loads(value or "", salt=_FORM_SALT, max_age=TOKEN_MAX_AGE)
+            return cls(key=uuid.UUID(data["k"]), receipt_code=data["c"], issued_at=int(data["t"]))
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return None
+
+    def dumps(self) -> str:
+        data = {"k": self.key.hex, "c": self.receipt_code, "t": self.issued_at}
+        return signing.dumps(data, salt=_FORM_SALT, compress=True)
+
+    def seconds_open(self) -> float:
+        return time.time() - self.issued_at
+
+
+def spam_problem(data, token: SubmissionToken | None) -> str | None:
+    """Why this post looks automated, or None. Checked without any outside service."""
+    if data.get("website"):
+        return HONEYPOT_PROBLEM
+    if token is None:
+        return EXPIRED_PROBLEM
+    if token.seconds_open() < settings.CONFESSION_MIN_SECONDS:
+        return TOO_FAST_PROBLEM
+    return None
+
+
+class ConfessionForm(forms.Form):
+    """A story, as the public will read it once a moderator has approved it."""
+
+    STORY_FIELDS = (
+        "title",
+        "sector",
+        "organisation_size",
+        "what_happened",
+        "what_went_wrong",
+        "what_we_learned",
+        "what_we_would_do_differently",
+        "impact",
+        "tags",
+    )
+    TEXT_FIELDS = (
+        "title",
+        "what_happened",
+        "what_went_wrong",
+        "what_we_learned",
+        "what_we_would_do_differently",
+    )
+
+    title = _text_field(
+        label="Title",
+        hint="A short summary of what went wrong, without names of people or organisations.",
+        max_length=TITLE_MAX,
+        missing="Enter a title",
+        long=False,
+    )
+    sector = forms.ChoiceField(
+        label="Sector",
+        choices=_choices("Choose a sector", Sector.choices),
+        error_messages={"required": "Choose a sector", "invalid_choice": "Choose a sector"},
+    )
+    organisation_size = forms.ChoiceField(
+        label="Size of the organisation (optional)",
+        help_text="A rough size only: never give the organisation's name.",
+        choices=_choices("Prefer not to say", OrganisationSize.choices),
+        required=False,
+        error_messages={"invalid_choice": "Choose a size from the list"},
+    )
+    what_happened = _text_field(
+        label="What happened",
+        hint="Set the scene: what were you trying to do, and what happened?",
+        max_length=SECTION_MAX,
+        missing="Enter what happened",
+    )
+    what_went_wrong = _text_field(
+        label="What went wrong and why",
+        hint="What do you think caused it?",
+        max_length=SECTION_MAX,
+        missing="Enter what went wrong and why",
+    )
+    what_we_learned = _text_field(
+        label="What we learned",
+        hint="The lessons someone else could use.",
+        max_length=SECTION_MAX,
+        missing="Enter what you learned",
+    )
+    what_we_would_do_differently = _text_field(
+        label="What we would do differently",
+        hint="If you started again tomorrow.",
+        max_length=SECTION_MAX,
+        missing="Enter what you would do differently",
+    )
+    impact = forms.ChoiceField(
+        label="Impact (optional)",
+        choices=_choices("Prefer not to say", Impact.choices),
+        required=False,
+        error_messages={"invalid_choice": "Choose an impact from the list"},
+    )
+    tags = forms.CharField(
+        label="Topics (optional)",
+        help_text=(
+            "Separate topics with commas, for example: procurement, user research. "
+            f"Up to {TAGS_MAX} topics."
+        ),
+        required=False,
+        validators=[no_control_characters],
+        error_messages={
+            "null_characters_not_allowed": "Remove the null characters from the topics.",
+        },
+    )
+    consent = forms.BooleanField(
+        label="I agree to share my story on these terms",
+        help_text=TERMS,
+        error_messages={"required": "Tick the box to agree to the terms, or do not send a story"},
+    )
+    # The honeypot: hidden from people and assistive technology; only robots fill it in.
+    website = forms.CharField(label="Leave this field empty", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: browsers cut pasted text silently; we say what is too long.
+        for name in self.TEXT_FIELDS:
+            self.fields[name].widget.attrs.pop("maxlength", None)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["title"].widget.attrs["autocomplete"] = "off"
+
+    def clean_tags(self) -> list[str]:
+        # Commas only: "user research" is one topic, not two.
+        typed = self.cleaned_data["tags"].split(",")
+        tags = [" ".join(tag.split()).lower() for tag in typed if tag.strip()]
+        if len(tags) > TAGS_MAX:
+            raise ValidationError(f"Choose at most {TAGS_MAX} topics (you gave {len(tags)}).")
+        for tag in tags:
+            if len(tag) > TAG_MAX:
+                raise ValidationError(f"Each topic must be {TAG_MAX} characters or fewer.")
+            if not any(character.isalnum() for character in tag):
+                raise ValidationError("Each topic needs at least one letter or number.")
+        return list(dict.fromkeys(tags))
+
+    def carried_fields(self) -> list[forms.BoundField]:
+        """The fields the "check your answers" page carries on, hidden, to the next step."""
+        return [self[name] for name in (*self.STORY_FIELDS, "consent")]
+
+    def story(self) -> dict:
+        """The cleaned fields, as ``confession_submit`` takes them."""
+        return {name: self.cleaned_data[name] for name in self.STORY_FIELDS}
+
+    def preview(self) -> list[tuple[str, str]]:
+        """(label, text as the public will read it) for each filled-in field."""
+        shown = []
+        for name in self.STORY_FIELDS:
+            field = self.fields[name]
+            value = self.cleaned_data[name]
+            if isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, "") if value else ""
+            elif name == "tags":
+                value = ", ".join(value)
+            if value:
+                shown.append((_public_label(name), value))
+        return shown
+
+    def identifying(self) -> list[tuple[str, list[Finding]]]:
+        """(label, findings) for each part of the story that may identify someone."""
+        found = []
+        for name in (*self.TEXT_FIELDS, "tags"):
+            value = self.cleaned_data[name]
+            text = ", ".join(value) if name == "tags" else value
+            if findings := find_identifying(text):
+                found.append((_public_label(name), findings))
+        return found
+
+
+def _public_label(name: str) -> str:
+    return capfirst(str(Confession._meta.get_field(name).verbose_name))
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label="Receipt code",
+        help_text="For example ABCD-EFGH-JKMN-PQRS-TUVW. Capitals, spaces and dashes do not "
+        "matter.",
+        max_length=100,
+        error_messages={
+            "required": "Enter your receipt code",
+            "max_length": WRONG_RECEIPT,
+            "null_characters_not_allowed": WRONG_RECEIPT,
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        self.confession = confession_find_by_receipt(code=code)
+        if self.confession is None:
+            raise ValidationError(WRONG_RECEIPT, code="wrong")
+        return code
+
+    @property
+    def wrong_code(self) -> bool:
+        """True when a code was given and matched no story (counted against the client)."""
+        return bool(self.data.get("code", "").strip()) and "code" in self.errors
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that withdrawing removes the text of my story for good",
+        error_messages={"required": "Tick the box to confirm you want to withdraw your story"},
+    )
+
+
+class RejectionForm(forms.Form):
+    """The moderator's reason, which the writer reads with their receipt code."""
+
+    reason = forms.CharField(
+        label="Reason",
+        help_text="The writer sees this when they check their receipt code. Be kind and specific.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[no_control_characters],
+        error_messages={"required": "Give a reason for the writer"},
+    )

@@ -1,0 +1,214 @@
+"""Writes to stories: submission by the public, and every moderation decision.
+
+Each function that changes what the public sees calls ``confessions.cache.published_changed``
+inside its transaction (which marks the cached pages stale again once it commits).
+"""
+
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from confessions import cache, tasks
+from confessions.models import Confession, Decision, ModerationDecision, Status, new_slug
+from confessions.receipts import receipt_hash
+
+WITHDRAWN_TITLE = "Withdrawn story"
+WITHDRAWN_TEXT = "The writer withdrew this story."
+_TEXT_FIELDS = (
+    "what_happened",
+    "what_went_wrong",
+    "what_we_learned",
+    "what_we_would_do_differently",
+)
+_EDITABLE_COLUMNS = {"title", "sector", "organisation_size", "impact", *_TEXT_FIELDS}
+
+
+class AlreadySubmitted(Exception):
+    """The form with this one-time key was sent before: the story is stored once."""
+
+    def __init__(self, confession: Confession):
+        super().__init__("already submitted")
+        self.confession = confession
+
+
+class TransitionNotAllowed(Exception):
+    """A withdrawn story cannot be moderated any more."""
+
+
+def confession_submit(
+    *,
+    title: str,
+    sector: str,
+    what_happened: str,
+    what_went_wrong: str,
+    what_we_learned: str,
+    what_we_would_do_differently: str,
+    organisation_size: str = "",
+    impact: str = "",
+    tags: Sequence[str] = (),
+    receipt_code: str,
+    submission_key: uuid.UUID,
+) -> Confession:
+    """Store a new story waiting for moderation. Nothing about the writer is taken or kept."""
+    previous = Confession.objects.filter(submission_key=submission_key).first()
+    if previous is not None:
+        raise AlreadySubmitted(previous)
+    confession = Confession(
+        slug=new_slug(title),
+        title=title,
+        sector=sector,
+        organisation_size=organisation_size,
+        what_happened=what_happened,
+        what_went_wrong=what_went_wrong,
+        what_we_learned=what_we_learned,
+        what_we_would_do_differently=what_we_would_do_differently,
+        impact=impact,
+        receipt_hash=receipt_hash(receipt_code),
+        submission_key=submission_key,
+    )
+    confession.full_clean()
+    try:
+        with transaction.atomic():
+            confession.save()
+            confession.tags.set(list(tags))
+            if settings.MODERATOR_EMAILS:
+                transaction.on_commit(tasks.notify_moderators.enqueue)
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other request stored it.
+        previous = Confession.objects.filter(submission_key=submission_key).first()
+        if previous is None:
+            raise
+        raise AlreadySubmitted(previous) from None
+    return confession
+
+
+def confession_find_by_receipt(*, code: str) -> Confession | None:
+    """The story a receipt code belongs to, or None for any wrong or malformed code."""
+    try:
+        hashed = receipt_hash(code)
+    except ValueError:
+        return None
+    return Confession.objects.filter(receipt_hash=hashed).first()
+
+
+def _locked(confession: Confession) -> Confession:
+    locked = Confession.objects.select_for_update().get(pk=confession.pk)
+    if locked.status == Status.WITHDRAWN:
+        raise TransitionNotAllowed(f"{confession.pk} was withdrawn")
+    return locked
+
+
+def _record(confession: Confession, moderator: AbstractBaseUser, decision: str, reason: str = ""):
+    record = ModerationDecision(
+        confession=confession, moderator=moderator, decision=decision, reason=reason
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def confession_approve(*, confession: Confession, moderator: AbstractBaseUser) -> Confession:
+    """Publish a story, dated to the current month."""
+    with transaction.atomic():
+        confession = _locked(confession)
+        first_publication = not confession.decisions.filter(decision=Decision.APPROVED).exists()
+        if first_publication:
+            # The address is made from the title as moderated, not as first written.
+            confession.slug = new_slug(confession.title)
+        confession.status = Status.APPROVED
+        confession.rejection_reason = ""
+        confession.published_month = timezone.localdate().replace(day=1)
+        confession.full_clean()
+        confession.save(update_fields=["slug", "status", "rejection_reason", "published_month"])
+        _record(confession, moderator, Decision.APPROVED)
+        cache.published_changed()
+    return confession
+
+
+def confession_reject(
+    *, confession: Confession, moderator: AbstractBaseUser, reason: str
+) -> Confession:
+    """Refuse a story (or unpublish it); the writer sees the reason with their receipt code."""
+    if not reason.strip():
+        raise ValueError("a rejection needs a reason")
+    with transaction.atomic():
+        confession = _locked(confession)
+        confession.status = Status.REJECTED
+        confession.rejection_reason = reason.strip()
+        confession.full_clean()
+        confession.save(update_fields=["status", "rejection_reason"])
+        _record(confession, moderator, Decision.REJECTED, reason.strip())
+        cache.published_changed()
+    return confession
+
+
+def confession_return_to_pending(
+    *, confession: Confession, moderator: AbstractBaseUser, reason: str = ""
+) -> Confession:
+    """Put a story back in the queue (and off the public site) to look at it again."""
+    with transaction.atomic():
+        confession = _locked(confession)
+        confession.status = Status.PENDING
+        confession.rejection_reason = ""
+        confession.full_clean()
+        confession.save(update_fields=["status", "rejection_reason"])
+        _record(confession, moderator, Decision.RETURNED, reason.strip())
+        cache.published_changed()
+    return confession
+
+
+def confession_record_edit(
+    *, confession: Confession, moderator: AbstractBaseUser, changed_fields: Sequence[str]
+) -> Confession:
+    """Save a moderator's changes to a story (redaction) and note which parts changed.
+
+    Only the changed columns are written, so a decision taken meanwhile is not undone.
+    """
+    with transaction.atomic():
+        current = Confession.objects.select_for_update().get(pk=confession.pk)
+        if current.status == Status.WITHDRAWN:
+            raise TransitionNotAllowed(f"{confession.pk} was withdrawn")
+        columns = [name for name in changed_fields if name in _EDITABLE_COLUMNS]
+        confession.full_clean()
+        if columns:
+            confession.save(update_fields=columns)
+        if changed_fields:
+            labels = [
+                str(Confession._meta.get_field(name).verbose_name).lower()
+                for name in changed_fields
+            ]
+            _record(confession, moderator, Decision.EDITED, "Changed: " + ", ".join(labels))
+        if current.status == Status.APPROVED:
+            cache.published_changed()
+    return confession
+
+
+def confession_withdraw(*, confession: Confession) -> Confession:
+    """The writer takes the story back: it leaves the site and its text is removed for good.
+
+    Moderators' reasons go too, since they may quote the text.
+    """
+    with transaction.atomic():
+        confession = Confession.objects.select_for_update().get(pk=confession.pk)
+        if confession.status == Status.WITHDRAWN:
+            return confession
+        was_public = confession.status == Status.APPROVED
+        confession.title = WITHDRAWN_TITLE
+        confession.slug = new_slug("withdrawn")
+        for field in _TEXT_FIELDS:
+            setattr(confession, field, WITHDRAWN_TEXT)
+        confession.organisation_size = ""
+        confession.impact = ""
+        confession.rejection_reason = ""
+        confession.status = Status.WITHDRAWN
+        confession.full_clean()
+        confession.save()
+        confession.tags.clear()
+        confession.decisions.update(reason="")
+        if was_public:
+            cache.published_changed()
+    return confession

@@ -1,0 +1,47 @@
+"""A small rate limiter kept in the cache, for people who have no account.
+
+A client is known only by a keyed hash (HMAC with SECRET_KEY) of its address, kept in the cache
+for one period at most: the address itself is never stored, in the cache or the database.
+"""
+
+from dataclasses import dataclass
+
+from allauth.account.adapter import get_adapter
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, read the way allauth's own rate limits read it (proxy settings)."""
+    return get_adapter(request).get_client_ip(request)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``limit`` hits per client in ``period`` seconds, counted from the first hit."""
+
+    name: str
+    limit: int
+    period: int
+
+    def key_for(self, address: str) -> str:
+        digest = salted_hmac(
+            "failshare.ratelimit", f"{self.name}:{address}", algorithm="sha256"
+        ).hexdigest()
+        return f"ratelimit:{self.name}:{digest}"
+
+    def count(self, request: HttpRequest) -> int:
+        return cache.get(self.key_for(client_address(request)), 0)
+
+    def is_exceeded(self, request: HttpRequest) -> bool:
+        return self.count(request) >= self.limit
+
+    def hit(self, request: HttpRequest) -> None:
+        key = self.key_for(client_address(request))
+        # add() sets the expiry only once, so the window closes one period after the first hit.
+        cache.add(key, 0, timeout=self.period)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, timeout=self.period)
