@@ -475,7 +475,8 @@ def verdict(page: Page) -> tuple[str, str]:
     errors = result["non_2xx_3xx"] + result["socket_errors"]
     if errors:
         reasons.append(f"{errors} errors, first answer {page.status}: see bench/out/gunicorn.log")
-    if result["p99_ms"] >= P99_LIMIT_MS:
+    # /healthz is the yardstick, not a page with targets: only its errors count.
+    if page.min_ratio is not None and result["p99_ms"] >= P99_LIMIT_MS:
         reasons.append("p99")
     if page.min_ratio is not None and (
         not page.reference_rps or result["rps"] / page.reference_rps < page.min_ratio
@@ -493,8 +494,9 @@ def page_table(pages: list[Page]) -> tuple[list[str], bool]:
     for page in pages:
         outcome, reason = verdict(page)
         all_passed &= outcome == "PASS"
-        target = f"≥ {page.min_ratio}×, " if page.min_ratio is not None else "reference, "
-        target += f"p99 < {P99_LIMIT_MS:.0f} ms, no errors"
+        target = f"≥ {page.min_ratio}×, p99 < {P99_LIMIT_MS:.0f} ms, no errors"
+        if page.min_ratio is None:
+            target = "the reference: no errors"
         shown_path = f"`{page.path}`" if page.path else "—"
         if page.queries:
             shown_path = f"`/confessions/?q=…` ({len(page.queries)} queries)"

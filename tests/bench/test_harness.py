@@ -70,6 +70,11 @@ def test_it_fails_a_page_that_is_slow_answers_with_errors_or_is_missing(page, ou
     assert got_reason.startswith(reason)
 
 
+def test_it_judges_healthz_on_its_errors_alone():
+    assert run.verdict(_page(p99=400.0, min_ratio=None)) == ("PASS", "")
+    assert run.verdict(_page(errors=1, min_ratio=None))[0] == "FAIL"
+
+
 def test_it_takes_the_percentile_of_the_slowest_answers():
     latencies = [float(n) for n in range(1, 101)]
 
