@@ -595,17 +595,17 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[max(0, math.ceil(len(ordered) * pct / 100) - 1)]
 
 
-def machine() -> str:
+def machine(load_at_start: tuple[float, float, float]) -> str:
     cpu = "unknown processor"
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
         found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
         cpu = found.group(1).strip() if found else cpu
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    load = ", ".join(f"{value:.1f}" for value in load_at_start)
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}; load average at the end "
+        f"{platform.release()}, Python {platform.python_version()}; load average before the run "
         f"{load} (other work on the machine shows as spread in the `/healthz` runs)"
     )
 
@@ -721,7 +721,7 @@ def pages_to_measure(queries: list[str]) -> list[Page]:
 
 
 def main() -> int:
-    started = time.monotonic()
+    started, load_at_start = time.monotonic(), os.getloadavg()
     OUT.mkdir(exist_ok=True)
     port = free_port()
     env = site_environment(port)
@@ -766,6 +766,7 @@ def main() -> int:
         search_by_kind=by_kind,
         query_count=len(queries) - WARM_QUERIES,
         started=started,
+        load_at_start=load_at_start,
     )
     print("\n".join(report["text"]))
     log(f"wrote {RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
@@ -784,6 +785,7 @@ def write_report(
     search_by_kind: list[str],
     query_count: int,
     started: float,
+    load_at_start: tuple[float, float, float],
 ) -> dict:
     table, pages_passed = page_table(pages)
     explain_table, explain_passed = explain_lines(explained)
@@ -795,7 +797,7 @@ def write_report(
         "# Benchmark results",
         "",
         f"Run on {now}, {time.monotonic() - started:.0f} s in all, by `make bench`.",
-        f"Machine: {machine()}; PostgreSQL {postgres_version()}; Redis cache.",
+        f"Machine: {machine(load_at_start)}; PostgreSQL {postgres_version()}; Redis cache.",
         f"Data: {stories:,} approved stories and the demo events, from "
         f"`seed_demo --confessions {STORIES}` in {seed_seconds:.0f} s.",
         f"Server: gunicorn, {WORKERS} sync workers, production settings (DEBUG off, whitenoise, "
