@@ -14,7 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.formats import date_format
 from taggit.models import TaggedItem
 
-from confessions.models import Confession
+from confessions.models import Confession, Sector
+
+SECTOR_LABELS = dict(Sector.choices)
 
 
 class TagLink(NamedTuple):
@@ -30,7 +32,7 @@ def month_label(month: datetime.date) -> str:
 
 def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = None) -> list:
     """Set ``tag_list`` (from ``tags_by_story`` if given, else from one query) and
-    ``month_label`` on each story."""
+    ``month_label`` and ``sector_label`` on each story."""
     if tags_by_story is None:
         tags_by_story = defaultdict(list)
         if stories:
@@ -47,6 +49,7 @@ def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = 
     for story in stories:
         story.tag_list = tags_by_story.get(story.id, [])
         story.month_label = month_label(story.published_month) if story.published_month else ""
+        story.sector_label = SECTOR_LABELS.get(story.sector, story.sector)
     return stories
 
 
