@@ -315,6 +315,13 @@ class Confession(models.Model):
 
     class Meta:
         ordering = ["-published_month", "-id"]
+        constraints = [
+            # Lists, deep pages and search sort published stories by month.
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(published_month__isnull=False),
+                name="confession_published_has_month",
+            ),
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="confession_search_gin"),
             models.Index(

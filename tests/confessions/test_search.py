@@ -155,3 +155,15 @@ def test_searching_in_slices_of_months_finds_the_same_newest_matches(client, mon
         listing = client.get("/confessions/?q=budgets&sort=newest").context["listing"]
         assert [s.title for s in listing.page.object_list] == whole
         assert listing.total == 4
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_published_story_without_a_month():
+    from django.db import IntegrityError, transaction
+
+    from confessions.models import Confession
+    from tests.confessions.factories import make_story
+
+    story = make_story()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Confession.objects.filter(pk=story.pk).update(published_month=None)
