@@ -23,6 +23,12 @@ CSRF_PLACEHOLDER = "__failshare_csrf_token__"
 DEFAULT_TIMEOUT = 300
 
 
+# A version lives a week at most, so that the version of every story address ever asked for
+# (existing or not) does not stay in the cache for good. A version that has expired starts again
+# past every earlier value (see _fresh_version): its pages are simply built again.
+VERSION_SECONDS = 7 * 24 * 3600
+
+
 def _version_key(namespace: str) -> str:
     return f"pagecache:version:{namespace}"
 
@@ -40,7 +46,7 @@ def bump(*namespaces: str) -> None:
         try:
             cache.incr(key)
         except ValueError:
-            cache.set(key, _fresh_version(), timeout=None)
+            cache.set(key, _fresh_version(), timeout=VERSION_SECONDS)
 
 
 def _versions(namespaces: tuple[str, ...]) -> str:
@@ -48,7 +54,7 @@ def _versions(namespaces: tuple[str, ...]) -> str:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, _fresh_version(), timeout=None)
+            cache.add(key, _fresh_version(), timeout=VERSION_SECONDS)
             found[key] = cache.get(key)
     return ".".join(str(found[key]) for key in keys)
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",
     "allauth",
     "allauth.account",
     "taggit",
@@ -108,6 +109,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the site's template settings, so templates/admin/widgets/ can fix the
+# admin's own widgets (labelled date and time inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL is the only database: search, row locks and partial unique constraints rely on it.
 DATABASES = {
@@ -204,6 +209,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind proxies that append to X-Forwarded-For: how many, so rate limits (allauth's and ours)
+# count each client rather than the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Load balancers probe liveness over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"

@@ -55,18 +55,48 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+def watch_console(page) -> None:
+    """Keep the page's console errors in ``page.console_errors`` as they are reported."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.console_errors = errors
+
+
+def assert_no_csp_violation(page) -> None:
+    violations = [text for text in page.console_errors if "Content Security Policy" in text]
+    assert not violations, f"the browser reported CSP violations: {violations}"
+
+
+def _new_page(browser, base_url: str):
+    context = browser.new_context(base_url=base_url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    console_errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: console_errors.append(message.text) if message.type == "error" else None,
-    )
-    page.console_errors = console_errors
+    watch_console(page)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = _new_page(browser, live_server.url)
     yield page
-    context.close()
-    violations = [text for text in console_errors if "Content Security Policy" in text]
-    assert not violations, f"the browser reported CSP violations: {violations}"
+    page.context.close()
+    assert_no_csp_violation(page)
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Opens more browsers (another person, a moderator), each with its own cookies; like
+    ``page``, each fails the test on any CSP violation it reports."""
+    pages = []
+
+    def open_page():
+        pages.append(_new_page(browser, live_server.url))
+        return pages[-1]
+
+    yield open_page
+    for opened in pages:
+        opened.context.close()
+    for opened in pages:
+        assert_no_csp_violation(opened)

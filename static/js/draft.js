@@ -110,20 +110,25 @@
     }
 
     var timer = null;
+    function saveNow() {
+      window.clearTimeout(timer);
+      var data = read(form);
+      if (hasText(data)) {
+        try {
+          store.setItem(key, JSON.stringify(data));
+        } catch (error) {
+          /* storage full or refused: nothing to do, the server still gets the form */
+        }
+      }
+    }
     function save() {
       window.clearTimeout(timer);
-      timer = window.setTimeout(function () {
-        var data = read(form);
-        if (hasText(data)) {
-          try {
-            store.setItem(key, JSON.stringify(data));
-          } catch (error) {
-            /* storage full or refused: nothing to do, the server still gets the form */
-          }
-        }
-      }, 300);
+      timer = window.setTimeout(saveNow, 300);
     }
     form.addEventListener("input", save);
     form.addEventListener("change", save);
+    // Sent or left within the pause after the last keystroke: keep that last change too.
+    form.addEventListener("submit", saveNow);
+    window.addEventListener("pagehide", saveNow);
   });
 })();

@@ -88,7 +88,7 @@ def test_a_person_registers_answers_the_questions_and_later_cancels(
 
 
 def test_a_full_event_puts_the_next_person_on_the_waiting_list_and_a_cancellation_promotes_them(
-    page, browser, live_server, mailoutbox
+    page, open_page, mailoutbox
 ):
     event = make_event(title="Leeds workshop", capacity=1)
     first = make_user("first@example.org", password=PASSWORD)
@@ -99,31 +99,28 @@ def test_a_full_event_puts_the_next_person_on_the_waiting_list_and_a_cancellatio
     page.get_by_role("button", name="Confirm my place").click()
     page.wait_for_url(f"**/events/{event.slug}/")
 
-    other = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
-    try:
-        other.goto(f"/events/{event.slug}/")
-        assert other.get_by_text("Full: waiting list").is_visible()
-        assert_accessible(other)
-        other.get_by_role("link", name="Join the waiting list").click()
-        sign_in(other, second.email)
-        other.wait_for_url(f"**/events/{event.slug}/register/")
-        assert other.get_by_role("heading", name="This event is full").is_visible()
-        assert_accessible(other)
-        other.get_by_role("button", name="Join the waiting list").click()
-        other.wait_for_url(f"**/events/{event.slug}/")
-        assert other.get_by_text("You are number 1 on the waiting list.").is_visible()
-        assert_accessible(other)
+    other = open_page()
+    other.goto(f"/events/{event.slug}/")
+    assert other.get_by_text("Full: waiting list").is_visible()
+    assert_accessible(other)
+    other.get_by_role("link", name="Join the waiting list").click()
+    sign_in(other, second.email)
+    other.wait_for_url(f"**/events/{event.slug}/register/")
+    assert other.get_by_role("heading", name="This event is full").is_visible()
+    assert_accessible(other)
+    other.get_by_role("button", name="Join the waiting list").click()
+    other.wait_for_url(f"**/events/{event.slug}/")
+    assert other.get_by_text("You are number 1 on the waiting list.").is_visible()
+    assert_accessible(other)
 
-        page.goto(f"/events/{event.slug}/cancel/")
-        assert_accessible(page)
-        page.get_by_role("button", name="Yes, cancel my registration").click()
-        page.wait_for_url("**/events/mine/")
-        assert_accessible(page)
+    page.goto(f"/events/{event.slug}/cancel/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel my registration").click()
+    page.wait_for_url("**/events/mine/")
+    assert_accessible(page)
 
-        promoted = [m for m in mailoutbox if "A place has come up" in m.subject]
-        assert [m.to for m in promoted] == [[second.email]]
-        other.goto("/events/mine/")
-        assert other.get_by_text("Place confirmed").is_visible()
-        assert_accessible(other)
-    finally:
-        other.context.close()
+    promoted = [m for m in mailoutbox if "A place has come up" in m.subject]
+    assert [m.to for m in promoted] == [[second.email]]
+    other.goto("/events/mine/")
+    assert other.get_by_text("Place confirmed").is_visible()
+    assert_accessible(other)

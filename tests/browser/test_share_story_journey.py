@@ -28,18 +28,14 @@ def restore_staff_groups() -> None:
 
 
 @pytest.fixture
-def moderator_page(browser, live_server):
+def moderator_page(open_page):
     restore_staff_groups()
     user = User.objects.create_user(
         "moderator", "moderator@example.org", "moderating-is-hard-42", is_staff=True
     )
     user.groups.add(Group.objects.get(name="Moderators"))
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    return open_page()
 
 
 def write_story(page):

@@ -3,6 +3,8 @@
 from hypothesis import strategies as st
 
 SCRIPT = "<script>alert(1)</script>"
+# Live markup no page ever contains: if it comes out unescaped, the page would run it.
+MARKUP = '<i data-fuzz="1">'
 
 NASTY_FRAGMENTS = [
     SCRIPT,
@@ -29,6 +31,15 @@ hostile_text = st.one_of(
     st.builds(lambda a, b: a + b, st.sampled_from(NASTY_FRAGMENTS), st.text(max_size=40)),
 )
 
+# Hostile text that also carries MARKUP somewhere, to see it escaped wherever it is echoed.
+marked_text = st.builds(
+    lambda before, after: before + MARKUP + after,
+    st.text(max_size=40) | st.sampled_from(NASTY_FRAGMENTS),
+    st.text(max_size=40) | st.sampled_from(NASTY_FRAGMENTS),
+)
+
+any_text = st.one_of(hostile_text, marked_text)
+
 
 def assert_escaped(body: str, value: str) -> None:
     """A value the page echoes back must never come out as live markup."""
@@ -36,3 +47,4 @@ def assert_escaped(body: str, value: str) -> None:
         assert SCRIPT not in body
     if "onerror=alert(1)>" in value:
         assert "<img src=x onerror" not in body
+    assert MARKUP not in body

@@ -1,7 +1,9 @@
 """Real servers for resilience tests: a throwaway PostgreSQL cluster and the site under gunicorn."""
 
 import glob
+import http.cookiejar
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -9,8 +11,12 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,6 +67,13 @@ class ThrowawayPostgres:
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "60", "stop", check=False)
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows from the site's database, read directly (not through the site)."""
+        with psycopg.connect(
+            self.url.replace("postgres://", "postgresql://"), autocommit=True
+        ) as db:
+            return db.execute(sql, params).fetchall()
 
     def destroy(self) -> None:
         self.stop("immediate")
@@ -144,6 +157,11 @@ class AppServer:
             self.process.terminate()
             self.process.wait(timeout=30)
 
+    def worker_pids(self) -> set[int]:
+        """The gunicorn workers now running under this server."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()}
+
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
 
@@ -153,3 +171,87 @@ class AppServer:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+
+@dataclass
+class Answer:
+    """One HTTP answer: status (0 when no answer came at all), headers and text."""
+
+    status: int
+    headers: dict = field(default_factory=dict)
+    body: str = ""
+    # A form's CSRF token and one-time key, when the page has them (see Visitor.form).
+    fields: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> str:
+        return self.headers[name.lower()]
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.headers.get(name.lower(), default)
+
+    @property
+    def content(self) -> bytes:
+        return self.body.encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def hidden_value(body: str, name: str) -> str | None:
+    found = re.search(rf'name="{name}" value="([^"]*)"', body)
+    return found.group(1) if found else None
+
+
+class Visitor:
+    """One person's browser reduced to what the site sees: cookies, forms, never a redirect
+    followed. Sends a distinctive user agent and, when given, an X-Forwarded-For address."""
+
+    def __init__(self, base_url: str, *, user_agent: str, forwarded_for: str | None = None):
+        self.base_url = base_url
+        self.headers = {"User-Agent": user_agent}
+        if forwarded_for:
+            self.headers["X-Forwarded-For"] = forwarded_for
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
+        )
+
+    def _send(self, request: urllib.request.Request) -> Answer:
+        try:
+            with self._opener.open(request, timeout=20) as response:
+                return Answer(response.status, _lower(response.headers), response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, _lower(error.headers), error.read().decode())
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return Answer(0)
+
+    def _request(self, path: str, **options) -> urllib.request.Request:
+        # Always the app server's own http://127.0.0.1 address.
+        return urllib.request.Request(self.base_url + path, headers=self.headers, **options)  # noqa: S310
+
+    def get(self, path: str) -> Answer:
+        return self._send(self._request(path))
+
+    def post(self, path: str, data: dict) -> Answer:
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+        return self._send(self._request(path, data=body, method="POST"))
+
+    def form(self, path: str) -> Answer:
+        """GET a page with a form; the answer's ``fields`` hold its CSRF token and one-time key."""
+        answer = self.get(path)
+        for name in ("csrfmiddlewaretoken", "token"):
+            value = hidden_value(answer.body, name)
+            if value is not None:
+                answer.fields[name] = value
+        return answer
+
+    def sign_in(self, email: str, password: str) -> None:
+        fields = self.form("/accounts/login/").fields
+        answer = self.post("/accounts/login/", {**fields, "login": email, "password": password})
+        assert answer.status == 302, (answer.status, answer.body[:500])
+
+
+def _lower(headers) -> dict:
+    return {name.lower(): value for name, value in headers.items()}
