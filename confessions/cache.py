@@ -8,6 +8,7 @@ once, while the counts on list cards catch up when their cached page expires (at
 """
 
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable
 from hashlib import sha256
 from typing import TypeVar
@@ -21,6 +22,10 @@ T = TypeVar("T")
 
 DATA_VERSION_KEY = "confessions:data-version"
 DATA_TIMEOUT = 3600
+# Values this process has already read, under their versioned keys: the facet table is read on
+# every list page, and unpickling it from the shared cache each time costs more than using it.
+LOCAL_ENTRIES = 64
+_local: OrderedDict = OrderedDict()
 
 
 def published_changed() -> None:
@@ -60,11 +65,20 @@ def _data_version() -> str:
 
 
 def remember(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    """The value of ``compute()`` for these parts, kept until the published stories change."""
+    """The value of ``compute()`` for these parts, kept until the published stories change.
+
+    Callers must not change the value: it is shared by every later call in this process."""
     digest = sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"confessions:{_data_version()}:{name}:{digest}"
+    if key in _local:
+        _local.move_to_end(key)
+        return _local[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, DATA_TIMEOUT)
+    # The key carries the data version, so a change anywhere makes this copy unreachable.
+    _local[key] = value
+    while len(_local) > LOCAL_ENTRIES:
+        _local.popitem(last=False)
     return value

@@ -12,9 +12,13 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from taggit.models import TaggedItem
 
-from confessions.models import Confession
+from confessions.models import Confession, Sector
+
+SECTOR_LABELS = dict(Sector.choices)
 
 
 class TagLink(NamedTuple):
@@ -28,9 +32,16 @@ def month_label(month: datetime.date) -> str:
     return date_format(month, "F Y")
 
 
+@lru_cache(maxsize=4096)
+def tag_item(tag: TagLink) -> SafeString:
+    """One tag of a card's tag list: tags repeat across cards, and a template loop over each
+    card's tags is a good part of rendering a list."""
+    return format_html('<li><a class="tag" href="/tags/{}/">{}</a></li>', tag.slug, tag.name)
+
+
 def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = None) -> list:
     """Set ``tag_list`` (from ``tags_by_story`` if given, else from one query) and
-    ``month_label`` on each story."""
+    ``month_label``, ``sector_label`` and ``tag_items`` (the tag list's HTML) on each story."""
     if tags_by_story is None:
         tags_by_story = defaultdict(list)
         if stories:
@@ -47,6 +58,8 @@ def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = 
     for story in stories:
         story.tag_list = tags_by_story.get(story.id, [])
         story.month_label = month_label(story.published_month) if story.published_month else ""
+        story.sector_label = SECTOR_LABELS.get(story.sector, story.sector)
+        story.tag_items = mark_safe("".join(tag_item(tag) for tag in story.tag_list))  # noqa: S308
     return stories
 
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchVector,
     SearchVectorField,
@@ -67,6 +66,8 @@ SORT_KEYS = {
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 EXCERPT_CHARS = 320
+# A search card's lessons snippet is looked for in this much of the lessons.
+HIGHLIGHT_CHARS = 1000
 # A quoted phrase is looked for among at most this many of the newest stories with its words.
 PHRASE_POOL = 2000
 
@@ -130,33 +131,61 @@ class ConfessionQuerySet(models.QuerySet):
             lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS)
         )
 
-    def with_highlights(self, text: str):
-        """Title and a lessons excerpt with matches between HIGHLIGHT_START and _STOP.
+    def highlighted_cards(self, ids: list[int], text: str) -> dict[int, dict]:
+        """Card columns of these stories, with the title and a lessons snippet marked up where
+        they match (between HIGHLIGHT_START and _STOP), by id.
 
-        ts_headline reparses each document, so call this only on the rows being shown."""
-        query = search_query(text)
-        marks = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
-        return self.annotate(
-            title_highlighted=SearchHeadline("title", query, highlight_all=True, **marks),
-            lessons_highlighted=SearchHeadline(
-                "what_we_learned",
-                query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
+        ts_headline reparses each text, so it runs on these rows only, and on the opening
+        HIGHLIGHT_CHARS of the lessons (what a card has room for), not all of them. Written in
+        SQL: building this query with the ORM costs more than running it."""
+        options = f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}'"
+        lessons_options = (
+            f"{options}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
         )
+        table = self.model._meta.db_table
+        sql = (
+            "SELECT id, slug, title, sector, published_month, me_too_count, "  # noqa: S608
+            "ts_headline(%s::regconfig, title, q, %s), "
+            f"ts_headline(%s::regconfig, left(what_we_learned, {HIGHLIGHT_CHARS}), q, %s) "
+            f"FROM {table}, websearch_to_tsquery(%s::regconfig, %s) AS q "
+            "WHERE id = ANY(%s) AND status = %s"
+        )
+        params = (
+            SEARCH_CONFIG,
+            f"{options}, HighlightAll=true",
+            SEARCH_CONFIG,
+            lessons_options,
+            SEARCH_CONFIG,
+            text,
+            list(ids),
+            Status.APPROVED,
+        )
+        names = ("id", "slug", "title", "sector", "published_month", "me_too_count")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {
+                row[0]: {
+                    **dict(zip(names, row[:6], strict=True)),
+                    "title_marked": row[6],
+                    "lessons_marked": row[7],
+                }
+                for row in cursor.fetchall()
+            }
 
-    def search_candidates(self, text: str, limit: int) -> list[tuple]:
+    def search_candidates(self, text: str, limit: int, slice_months: tuple = ()) -> list[tuple]:
         """Up to ``limit`` newest matches as (id, sector, me_too_count, published_month, rank,
         tag ids).
 
         Ranking every match of a common word would read tens of thousands of search vectors;
-        the newest ``limit`` matches are found through the recency index (or the GIN index when
-        matches are few), and only those are ranked and have their tags looked up, in an outer
-        query so PostgreSQL does that work after the limit."""
+        only the newest ``limit`` matches are ranked and have their tags looked up, in an outer
+        query so PostgreSQL does that work after the limit.
+
+        ``slice_months`` (newest first) split the stories into the newest few thousand, the next
+        few thousand, and the rest. Each slice is searched in turn, newest first, and
+        PostgreSQL stops as soon as ``limit`` matches are found, so the result is the same as
+        one search of everything. Within a bounded slice it can intersect the GIN index with the
+        recency index and read only the matching rows: a word in a few per cent of the stories
+        would otherwise walk thousands of rows of the recency index reading each search vector."""
         query = search_query(text)
         matches = self.filter(search_vector=query)
         if '"' in text:
@@ -166,10 +195,26 @@ class ConfessionQuerySet(models.QuerySet):
             loose = search_query(text.replace('"', " "))
             pool = self.filter(search_vector=loose).sorted_by("newest").values("id")[:PHRASE_POOL]
             matches = matches.filter(id__in=pool)
-        newest = matches.sorted_by("newest").values_list(
-            "id", "sector", "me_too_count", "published_month", "search_vector"
-        )[:limit]
-        inner_sql, inner_params = newest.query.sql_with_params()
+        slices = []
+        newer_than = None
+        for month in slice_months:
+            window = matches.filter(published_month__gte=month)
+            slices.append(window.filter(published_month__lt=newer_than) if newer_than else window)
+            newer_than = month
+        if newer_than:
+            older = Q(published_month__lt=newer_than) | Q(published_month__isnull=True)
+            slices.append(matches.filter(older))
+        else:
+            slices.append(matches)
+        parts, params = [], []
+        for part in slices:
+            newest = part.sorted_by("newest").values_list(
+                "id", "sector", "me_too_count", "published_month", "search_vector"
+            )[:limit]
+            part_sql, part_params = newest.query.sql_with_params()
+            parts.append(f"({part_sql})")
+            params.extend(part_params)
+        inner_sql = " UNION ALL ".join(parts) + (f" LIMIT {int(limit)}" if len(parts) > 1 else "")
         rank = "ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s))"
         tagged_items = TaggedItem._meta.db_table
         tag_ids = f"ARRAY(SELECT tag_id FROM {tagged_items} WHERE content_type_id = %s AND object_id = m.id)"  # noqa: S608, E501
@@ -177,7 +222,7 @@ class ConfessionQuerySet(models.QuerySet):
         # The inner SQL is Django's own, with its parameters kept apart.
         sql = f"SELECT id, sector, me_too_count, published_month, {rank}, {tag_ids} FROM ({inner_sql}) AS m"  # noqa: S608, E501
         with connection.cursor() as cursor:
-            cursor.execute(sql, (SEARCH_CONFIG, text, story_type.id, *inner_params))
+            cursor.execute(sql, (SEARCH_CONFIG, text, story_type.id, *params))
             return [tuple(row) for row in cursor.fetchall()]
 
     def related_to(self, confession: "Confession", tag_ids: list[int], pool: int = 300):
@@ -270,6 +315,13 @@ class Confession(models.Model):
 
     class Meta:
         ordering = ["-published_month", "-id"]
+        constraints = [
+            # Lists, deep pages and search sort published stories by month.
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(published_month__isnull=False),
+                name="confession_published_has_month",
+            ),
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="confession_search_gin"),
             models.Index(

@@ -72,7 +72,9 @@ def registration_create(
             if refusal:
                 raise RegistrationRefused(refusal)
             has_place = (
-                event.capacity is None or event.registrations.confirmed().count() < event.capacity
+                event.capacity is None
+                or Registration.objects.filter(event_id=event.pk).confirmed().count()
+                < event.capacity
             )
             now = timezone.now()
             registration = Registration(

@@ -137,3 +137,33 @@ def test_a_quoted_phrase_is_looked_for_among_the_newest_stories_with_its_words(c
     cache.clear()
     found = [s.title for s in results(client.get("/confessions/", {"q": '"hosting contract"'}))]
     assert sorted(found) == ["Newest", "Old"]
+
+
+def test_searching_in_slices_of_months_finds_the_same_newest_matches(client, monkeypatch):
+    import datetime
+
+    monkeypatch.setattr(browse, "SEARCH_CANDIDATES", 4)
+    for months_ago, title in enumerate(["Budgets a", "Budgets b", "Other", "Budgets c"] * 3):
+        make_story(
+            title=title,
+            published_month=datetime.date(2026 - months_ago // 12, 12 - months_ago % 12, 1),
+        )
+    whole = [s.title for s in results(client.get("/confessions/?q=budgets&sort=newest"))]
+    for slices in [(3, 7), (1, 2), (5,), (100, 200)]:
+        monkeypatch.setattr(browse, "SEARCH_SLICES", slices)
+        cache.clear()
+        listing = client.get("/confessions/?q=budgets&sort=newest").context["listing"]
+        assert [s.title for s in listing.page.object_list] == whole
+        assert listing.total == 4
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_published_story_without_a_month():
+    from django.db import IntegrityError, transaction
+
+    from confessions.models import Confession
+    from tests.confessions.factories import make_story
+
+    story = make_story()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Confession.objects.filter(pk=story.pk).update(published_month=None)

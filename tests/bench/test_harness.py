@@ -1,0 +1,83 @@
+"""The benchmark's own judgement: what it sends for a form and how it reads a page's numbers."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import run  # noqa: E402
+import rush  # noqa: E402
+
+PAGE = """
+<form method="post" action="/accounts/logout/"><input type="hidden" name="csrfmiddlewaretoken"
+ value="other"><button>Sign out</button></form>
+<form method="post" action="/events/a-workshop/register/">
+  <input type="hidden" name="csrfmiddlewaretoken" value="token">
+  <input type="text" name="job" value="Planner">
+  <input type="checkbox" name="agree" value="yes" checked>
+  <input type="checkbox" name="newsletter" value="yes">
+  <textarea name="why">To learn</textarea>
+  <button type="submit" name="go">Register</button>
+</form>
+"""
+
+
+def test_it_sends_the_fields_of_the_registration_form_only():
+    form = rush._FormFields("/events/a-workshop/register/")
+    form.feed(PAGE)
+
+    assert form.found
+    assert form.fields == [
+        ("csrfmiddlewaretoken", "token"),
+        ("job", "Planner"),
+        ("agree", "yes"),
+        ("why", "To learn"),
+    ]
+
+
+def test_it_finds_no_form_on_a_page_without_one():
+    form = rush._FormFields("/events/a-workshop/register/")
+    form.feed("<p>Registration for this event has closed.</p>")
+
+    assert not form.found
+
+
+def _page(rps=500.0, p99=20.0, errors=0, reference=1000.0, min_ratio=0.4):
+    page = run.Page("a page", "/", min_ratio)
+    page.result = {"rps": rps, "p50_ms": 5.0, "p99_ms": p99, "non_2xx_3xx": errors}
+    page.result["socket_errors"] = 0
+    page.reference_rps = reference
+    page.status = 200 if not errors else 500
+    return page
+
+
+@pytest.mark.parametrize(
+    ("page", "outcome", "reason"),
+    [
+        (_page(), "PASS", ""),
+        (_page(rps=300.0), "FAIL", "ratio"),
+        (_page(p99=250.0), "FAIL", "p99"),
+        (_page(errors=3), "FAIL", "3 errors"),
+        (run.Page("a page", None, 0.4, note="no such page"), "FAIL", "missing: no such page"),
+    ],
+)
+def test_it_fails_a_page_that_is_slow_answers_with_errors_or_is_missing(page, outcome, reason):
+    got_outcome, got_reason = run.verdict(page)
+
+    assert got_outcome == outcome
+    assert got_reason.startswith(reason)
+
+
+def test_it_judges_healthz_on_its_errors_alone():
+    assert run.verdict(_page(p99=400.0, min_ratio=None)) == ("PASS", "")
+    assert run.verdict(_page(errors=1, min_ratio=None))[0] == "FAIL"
+
+
+def test_it_takes_the_percentile_of_the_slowest_answers():
+    latencies = [float(n) for n in range(1, 101)]
+
+    assert run.percentile(latencies, 99) == 99.0
+    assert run.percentile(latencies, 50) == 50.0
+    assert run.percentile([], 99) == float("inf")
