@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client
 
 from confessions.services import confession_approve
@@ -284,6 +285,7 @@ def test_the_500_and_503_pages_send_the_security_headers(client):
         assert_security_headers(response)
 
 
+@pytest.mark.django_db
 def test_production_adds_hsts_and_secure_cookies():
     script = (
         "from django.test import Client;"
@@ -293,7 +295,10 @@ def test_production_adds_hsts_and_secure_cookies():
         "r = Client().get('/accounts/login/');"
         "print(r.status_code, r['Location'])"
     )
-    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "testserver"}
+    # The test database: the pages need migrated tables, whatever state the default one is in.
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "testserver", "DATABASE_URL": database_url}
     result = run_manage("shell", "--no-imports", "-c", script, env=env)
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "200 max-age=31536000; includeSubDomains; preload secure", result.stderr
