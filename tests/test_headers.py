@@ -299,6 +299,9 @@ def test_production_adds_hsts_and_secure_cookies():
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "testserver", "DATABASE_URL": database_url}
+    # Production pages name hashed static files, which exist only after collectstatic.
+    collected = run_manage("collectstatic", "--noinput", env=env)
+    assert collected.returncode == 0, collected.stderr
     result = run_manage("shell", "--no-imports", "-c", script, env=env)
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "200 max-age=31536000; includeSubDomains; preload secure", result.stderr
