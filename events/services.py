@@ -1,15 +1,16 @@
 """Writes about events that must not race: registering, cancelling, changing places.
 
 Every write that could change how many places are taken first locks the event's row, so they
-happen one at a time per event; email is enqueued, and cached pages made stale, only after commit.
+happen one at a time per event; email leaves, and cached pages go stale, only once it is committed.
 """
 
 from collections.abc import Iterable
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from events import tasks
 from events.models import (
@@ -45,8 +46,20 @@ def _public_pages_changed() -> None:
 
 
 def _email_after_commit(kind: str, registration_ids: Iterable[int]) -> None:
+    """Queue the email so that it leaves only if, and once, the change is committed.
+
+    The database queue's row is written in the same transaction as the change: both commit, or
+    neither does, and no second transaction is spent on it. A queue outside the database (or
+    one that runs tasks at once) is handed the task after commit instead.
+    """
+    email = tasks.send_registration_email
+    in_this_transaction = isinstance(email.get_backend(), DatabaseBackend)
     for registration_id in registration_ids:
-        transaction.on_commit(partial(tasks.send_registration_email.enqueue, registration_id, kind))
+        enqueue = partial(email.enqueue, registration_id, kind)
+        if in_this_transaction:
+            enqueue()
+        else:
+            transaction.on_commit(enqueue)
 
 
 ONE_LIVE_CONSTRAINT = "one_live_registration_per_person_per_event"
@@ -55,6 +68,71 @@ ONE_LIVE_CONSTRAINT = "one_live_registration_per_person_per_event"
 def _breaks_one_live_rule(error: IntegrityError) -> bool:
     diagnostics = getattr(error.__cause__, "diag", None)
     return getattr(diagnostics, "constraint_name", None) == ONE_LIVE_CONSTRAINT
+
+
+# Registering is the one write that comes in rushes (a popular event opening its doors), so its
+# two statements are written out: building them with the ORM cost more than running them.
+_LOCK_FOR_REGISTRATION = """
+    SELECT status, starts_at, registration_opens_at, registration_closes_at, capacity
+    FROM events_event WHERE id = %s FOR UPDATE
+"""
+# Run after the lock, so the count sees every registration committed before this one.
+_JOIN_THE_LINE = """
+    INSERT INTO events_registration
+        (event_id, user_id, status, created_at, confirmed_at, cancelled_at, attended)
+    SELECT %(event)s, %(user)s, place.status, %(now)s,
+           CASE WHEN place.status = %(confirmed)s THEN %(now)s::timestamptz END, NULL, false
+    FROM (
+        SELECT CASE WHEN %(capacity)s::integer IS NULL OR count(*) < %(capacity)s::integer
+                    THEN %(confirmed)s ELSE %(waiting)s END AS status
+        FROM events_registration
+        WHERE event_id = %(event)s AND status = %(confirmed)s
+    ) AS place
+    RETURNING id, status
+"""
+
+
+def _lock_for_registration(event: Event) -> Event:
+    """Lock the event's row until commit, and read again what decides who may register."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_FOR_REGISTRATION, [event.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise RegistrationRefused("This event is not open for registration.")
+    (
+        event.status,
+        event.starts_at,
+        event.registration_opens_at,
+        event.registration_closes_at,
+        event.capacity,
+    ) = row
+    return event
+
+
+def _join_the_line(event: Event, user) -> Registration:
+    """A place while places are left, otherwise the end of the waiting list."""
+    now = timezone.now()
+    parameters = {
+        "event": event.pk,
+        "user": user.pk,
+        "now": now,
+        "capacity": event.capacity,
+        "confirmed": RegistrationStatus.CONFIRMED.value,
+        "waiting": RegistrationStatus.WAITING.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_JOIN_THE_LINE, parameters)
+        registration_id, status = cursor.fetchone()
+    registration = Registration(
+        id=registration_id,
+        event=event,
+        user=user,
+        status=status,
+        created_at=now,
+        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+    )
+    registration._state.adding, registration._state.db = False, connection.alias
+    return registration
 
 
 def registration_create(
@@ -67,33 +145,19 @@ def registration_create(
     """
     try:
         with transaction.atomic():
-            event = _lock_event(event.pk)
+            event = _lock_for_registration(event)
             refusal = event.registration_refusal()
             if refusal:
                 raise RegistrationRefused(refusal)
-            has_place = (
-                event.capacity is None
-                or Registration.objects.filter(event_id=event.pk).confirmed().count()
-                < event.capacity
-            )
-            now = timezone.now()
-            registration = Registration(
-                event=event,
-                user=user,
-                status=RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING,
-                created_at=now,
-                confirmed_at=now if has_place else None,
-            )
-            # Both were just read; the one-live rule is the database's to enforce.
-            registration.full_clean(exclude=["event", "user"], validate_constraints=False)
-            registration.save()
+            registration = _join_the_line(event, user)
             rows = [
                 Answer(registration=registration, question=question, value=value)
                 for question, value in answers
             ]
             if rows:
                 Answer.objects.bulk_create(rows)
-            _email_after_commit("confirmed" if has_place else "waiting", [registration.pk])
+            kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waiting"
+            _email_after_commit(kind, [registration.pk])
             _public_pages_changed()
     except IntegrityError as error:
         if _breaks_one_live_rule(error):

@@ -1,4 +1,4 @@
-"""Email goes out in the background, after commit, and a failing mail server changes nothing."""
+"""Email goes out in the background, once committed, and a failing mail server changes nothing."""
 
 from smtplib import SMTPServerDisconnected
 
@@ -47,6 +47,25 @@ def test_nothing_is_sent_if_the_registration_is_rolled_back(mailoutbox):
         raise Abandon
     assert mailoutbox == []
     assert not Registration.objects.exists()
+
+
+def test_the_database_queue_takes_the_email_in_the_registrations_own_transaction(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = make_event(capacity=1)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        services.registration_create(event=event, user=make_user())
+        assert DBTaskResult.objects.count() == 1  # queued before commit, with the registration
+        raise Abandon
+    assert not DBTaskResult.objects.exists()  # and rolled back with it
+
+    first = services.registration_create(event=event, user=make_user())
+    second = services.registration_create(event=event, user=make_user())
+    queued = [row.args_kwargs["args"] for row in DBTaskResult.objects.order_by("enqueued_at")]
+    assert queued == [[first.pk, "confirmed"], [second.pk, "waiting"]]
 
 
 def test_a_failed_send_is_retried_and_the_registration_stands(
