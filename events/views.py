@@ -1,4 +1,3 @@
-from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from events import services
 from events.calendar import event_calendar
 from events.forms import RegistrationForm
 from events.models import Answer, Event, Registration, RegistrationStatus
+from failshare.auth import verified_email_required
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
 
 # Pages change by the clock too (registration opening or closing, an event ending), which no

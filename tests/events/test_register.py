@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import Answer, EventStatus, Registration
+from failshare.auth import AuthenticationBackend
 from tests.events.conftest import add_questions, fill, make_event, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,29 @@ def test_it_asks_an_unverified_account_to_verify_its_email_first(client, event, 
     assert "verify" in response.content.decode().lower()
     assert not Registration.objects.exists()
     assert "confirm" in mailoutbox[0].subject.lower()
+
+
+@pytest.mark.parametrize(
+    "backend", ["failshare.auth.AuthenticationBackend", "django.contrib.auth.backends.ModelBackend"]
+)
+def test_the_verified_email_check_holds_whichever_way_people_signed_in(client, event, backend):
+    client.force_login(make_user(verified=False), backend=backend)
+    assert "verify" in client.post(url(event)).content.decode().lower()
+    assert not Registration.objects.exists()
+
+    client.force_login(make_user(), backend=backend)
+    assert client.post(url(event)).status_code == 302
+    assert Registration.objects.count() == 1
+
+
+def test_the_signed_in_person_is_loaded_with_whether_their_email_is_verified():
+    backend = AuthenticationBackend()
+    verified, unverified = make_user(), make_user(verified=False)
+    inactive = make_user(is_active=False)
+    assert backend.get_user(verified.pk).has_verified_email is True
+    assert backend.get_user(unverified.pk).has_verified_email is False
+    assert backend.get_user(inactive.pk) is None
+    assert backend.get_user(unverified.pk + 1000) is None
 
 
 def test_it_says_before_submitting_that_there_is_a_place(attendee_client):
@@ -244,9 +268,10 @@ def test_it_answers_other_methods_with_405(attendee_client, event):
 def test_the_post_runs_a_fixed_number_of_queries(
     attendee_client, event, django_assert_max_num_queries
 ):
-    # Session, person, verified email, event; then lock, count and insert in a transaction
-    # (a savepoint and its release here, as the test itself runs in a transaction).
-    with django_assert_max_num_queries(9):
+    # The person (verified email included) and the event; then the lock, and the insert that
+    # counts the places, in a transaction (a savepoint and its release here, as the test itself
+    # runs in a transaction).
+    with django_assert_max_num_queries(6):
         attendee_client.post(url(event))
     assert Registration.objects.count() == 1
 
@@ -259,7 +284,7 @@ def test_the_post_for_an_event_with_questions_adds_only_their_queries(
         f"question_{questions['sector'].pk}": "Health",
         f"question_{questions['hopes'].pk}": "To learn",
     }
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(8):
         attendee_client.post(url(event), data)
     assert Answer.objects.count() == 2
 
