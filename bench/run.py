@@ -843,12 +843,12 @@ def write_report(
         "connections; `/healthz` with two workers is as close to the ceiling of one request "
         "per core as this machine gets. It is also the set-up of the naive-build figures the "
         "targets were set against, so the two can be compared. The registration rush, the one "
-        "part that waits on the database (the event's lock and two commits per registration), "
+        "part that waits on the database (the event's lock and one commit per registration), "
         "was also tried with more: with three or four sync workers each registration cost more "
-        "worker CPU (8.8 to 10.1 ms against 7.2 to 8.1 ms with two) and the rush finished "
-        "later; two workers of four threads each cost 8.4 ms and were no faster. Lock waits "
-        "and commits are short next to the CPU each request needs, so there is little waiting "
-        "for more workers or threads to fill.",
+        "worker CPU and the rush finished no sooner (three workers: 2.8 and 3.6 s, against 2.7 "
+        "to 3.0 s with two on the same code); two workers of four threads each were no faster "
+        "either. Lock waits and commits are short next to the CPU each request needs, so "
+        "there is little waiting for more workers or threads to fill.",
         "",
         f"Overall: {'PASS' if passed else 'FAIL'}.",
         "",
