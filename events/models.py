@@ -1,11 +1,11 @@
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -50,22 +50,6 @@ class EventQuerySet(models.QuerySet):
     def past(self):
         return self.published().filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-id")
 
-    def with_question_flag(self):
-        """Annotate ``has_questions``, to skip fetching questions that are not there."""
-        # Written out because it runs on every registration: building the same test as
-        # Exists(Question.objects.filter(...)) costs about 0.4 ms of query compiling per request,
-        # a twentieth of the whole registration.
-        question, event = Question._meta, self.model._meta
-        quote = connection.ops.quote_name
-        # Only table and column names from the models, quoted: nothing from a request.
-        flag = (
-            f"EXISTS (SELECT 1 FROM {quote(question.db_table)} WHERE "  # noqa: S608
-            f"{quote(question.db_table)}.{quote(question.get_field('event').column)} = "
-            f"{quote(event.db_table)}.{quote(event.pk.column)})"
-        )
-        has_questions = RawSQL(flag, (), output_field=models.BooleanField())  # noqa: S611
-        return self.annotate(has_questions=has_questions)
-
     def with_counts(self):
         """Annotate ``confirmed_count`` and ``waiting_count`` in the same query."""
         return self.annotate(
@@ -76,6 +60,41 @@ class EventQuerySet(models.QuerySet):
                 "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
             ),
         )
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    def get_for_registration(self, slug: str) -> "Event":
+        """The event with a public page at this address, with ``has_questions``.
+
+        Written out because it runs on every registration, where building the same query with
+        the ORM (an ``Exists`` annotation and a ``get``) costs several times what running it
+        does. Raises ``Event.DoesNotExist``."""
+        sql, field_names = _registration_query()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [slug, EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value])
+            row = cursor.fetchone()
+        if row is None:
+            raise self.model.DoesNotExist(f"No public event at {slug!r}.")
+        event = self.model.from_db(self.db, field_names, row[:-1])
+        event.has_questions = row[-1]
+        return event
+
+
+@cache
+def _registration_query() -> tuple[str, list[str]]:
+    event, question = Event._meta, Question._meta
+    quote = connection.ops.quote_name
+    events, questions = quote(event.db_table), quote(question.db_table)
+    columns = ", ".join(f"{events}.{quote(field.column)}" for field in event.concrete_fields)
+    # Only table and column names from the models, quoted: nothing from a request.
+    sql = (
+        f"SELECT {columns}, EXISTS (SELECT 1 FROM {questions} WHERE "  # noqa: S608
+        f"{questions}.{quote(question.get_field('event').column)} = "
+        f"{events}.{quote(event.pk.column)}) "
+        f"FROM {events} WHERE {events}.{quote(event.get_field('slug').column)} = %s "
+        f"AND {events}.{quote(event.get_field('status').column)} IN (%s, %s)"
+    )
+    return sql, [field.attname for field in event.concrete_fields]
 
 
 hashtag_validator = RegexValidator(
@@ -119,7 +138,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = EventManager()
 
     class Meta:
         ordering = ["starts_at", "id"]

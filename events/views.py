@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
@@ -68,7 +68,10 @@ def event_detail(request, slug):
 @verified_email_required
 def register(request, slug):
     # A successful POST needs no counts here: the service counts under the lock.
-    event = get_object_or_404(Event.objects.visible().with_question_flag(), slug=slug)
+    try:
+        event = Event.objects.get_for_registration(slug)
+    except Event.DoesNotExist:
+        raise Http404("No such event.") from None
     if request.method != "POST" and _my_registration(request, event):
         messages.info(request, "You are already registered for this event.")
         return redirect(event)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events.models import Answer, EventStatus, Registration
+from events.models import Answer, Event, EventStatus, Registration
 from failshare.auth import AuthenticationBackend
 from tests.events.conftest import add_questions, fill, make_event, make_user
 
@@ -56,6 +56,7 @@ def test_the_signed_in_person_is_loaded_with_whether_their_email_is_verified():
     assert backend.get_user(unverified.pk).has_verified_email is False
     assert backend.get_user(inactive.pk) is None
     assert backend.get_user(unverified.pk + 1000) is None
+    assert backend.get_user("not a number") is None
 
 
 def test_it_says_before_submitting_that_there_is_a_place(attendee_client):
@@ -296,3 +297,25 @@ def test_the_form_page_runs_a_fixed_number_of_queries(
     fill(event, confirmed=3, waiting=1)
     with django_assert_max_num_queries(8):
         attendee_client.get(url(event))
+
+
+def test_the_read_behind_the_form_gives_the_event_as_the_orm_would():
+    with_questions, without = make_event(capacity=5), make_event()
+    add_questions(with_questions)
+    for event, has_questions in ((with_questions, True), (without, False)):
+        read = Event.objects.get_for_registration(event.slug)
+        expected = Event.objects.get(pk=event.pk)
+        for field in Event._meta.concrete_fields:
+            assert getattr(read, field.attname) == getattr(expected, field.attname)
+        assert read.has_questions is has_questions
+        assert read._state.adding is False
+
+
+def test_the_read_behind_the_form_finds_only_public_events():
+    event = make_event(status=EventStatus.DRAFT)
+    for slug in (event.slug, "no-such-event"):
+        with pytest.raises(Event.DoesNotExist):
+            Event.objects.get_for_registration(slug)
+    event.status = EventStatus.CANCELLED
+    event.save()
+    assert Event.objects.get_for_registration(event.slug).pk == event.pk
