@@ -195,25 +195,31 @@ class ConfessionQuerySet(models.QuerySet):
             loose = search_query(text.replace('"', " "))
             pool = self.filter(search_vector=loose).sorted_by("newest").values("id")[:PHRASE_POOL]
             matches = matches.filter(id__in=pool)
-        slices = []
+        # The matching query is built once by the ORM; each slice wraps it with its months, and
+        # PostgreSQL folds the wrapper into the same plan as a slice written out in full.
+        columns = ("id", "sector", "me_too_count", "published_month", "search_vector")
+        match_sql, match_params = matches.values_list(*columns).order_by().query.sql_with_params()
+        bounds: list[tuple[str, list]] = []
         newer_than = None
         for month in slice_months:
-            window = matches.filter(published_month__gte=month)
-            slices.append(window.filter(published_month__lt=newer_than) if newer_than else window)
+            if newer_than:
+                bounds.append(
+                    ("s.published_month >= %s AND s.published_month < %s", [month, newer_than])
+                )
+            else:
+                bounds.append(("s.published_month >= %s", [month]))
             newer_than = month
         if newer_than:
-            older = Q(published_month__lt=newer_than) | Q(published_month__isnull=True)
-            slices.append(matches.filter(older))
+            bounds.append(("(s.published_month < %s OR s.published_month IS NULL)", [newer_than]))
         else:
-            slices.append(matches)
+            bounds.append(("TRUE", []))
         parts, params = [], []
-        for part in slices:
-            newest = part.sorted_by("newest").values_list(
-                "id", "sector", "me_too_count", "published_month", "search_vector"
-            )[:limit]
-            part_sql, part_params = newest.query.sql_with_params()
-            parts.append(f"({part_sql})")
-            params.extend(part_params)
+        for condition, bound_params in bounds:
+            parts.append(
+                f"(SELECT * FROM ({match_sql}) AS s WHERE {condition} "  # noqa: S608
+                f"ORDER BY s.published_month DESC, s.id DESC LIMIT {int(limit)})"
+            )
+            params.extend([*match_params, *bound_params])
         inner_sql = " UNION ALL ".join(parts) + (f" LIMIT {int(limit)}" if len(parts) > 1 else "")
         rank = "ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s))"
         tagged_items = TaggedItem._meta.db_table
