@@ -272,7 +272,7 @@ class StorySequence:
 
 @dataclass
 class SearchCard:
-    """What a card shows of a story found by a search (see confessions/_card.html)."""
+    """What a card shows of a story found by a search (see ``confessions.cards.card_html``)."""
 
     id: int
     slug: str

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from taggit.models import TaggedItem
 
 from confessions.models import Confession, Sector
@@ -61,6 +62,47 @@ def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = 
         story.sector_label = SECTOR_LABELS.get(story.sector, story.sector)
         story.tag_items = mark_safe("".join(tag_item(tag) for tag in story.tag_list))  # noqa: S308
     return stories
+
+
+# A card written out: a template include per card cost more than the rest of a search page's
+# work in Python, and the list, the home page and tag pages show up to twenty each.
+_CARD = (
+    '<li class="card story-card">\n'
+    '  <{heading} class="story-card__title">'
+    '<a href="/confessions/{slug}/">{title}</a></{heading}>\n'
+    '  <p class="meta">{sector} &middot; {month} &middot;\n'
+    "    {count} {readers} said “this happened to us too”</p>\n"
+    '  <p class="story-card__excerpt"><span class="story-card__label">What we learned:</span> '
+    "{lessons}</p>\n"
+    "{tags}"
+    "</li>"
+)
+_TAGS = '  <ul class="tag-list" aria-label="Tags">\n    {}\n  </ul>\n'
+CARD_HEADINGS = {"h2", "h3"}
+LESSONS_CHARS = 240
+
+
+def card_html(story, heading: str) -> SafeString:
+    """One story card (after ``attach_tags``), under an ``h2`` or ``h3`` title.
+
+    A search card's title and lessons come with their matches marked (``title_html``,
+    ``lessons_html``); any other card shows the start of its lessons."""
+    if heading not in CARD_HEADINGS:
+        raise ValueError(f"A card's title is an h2 or an h3, not {heading!r}.")
+    title_html = getattr(story, "title_html", "")
+    lessons_html = getattr(story, "lessons_html", "")
+    return format_html(
+        _CARD,
+        heading=mark_safe(heading),  # noqa: S308 - one of CARD_HEADINGS
+        slug=story.slug,
+        title=title_html or story.title,
+        sector=story.sector_label,
+        month=story.month_label,
+        count=story.me_too_count,
+        readers="reader" if story.me_too_count == 1 else "readers",
+        lessons=lessons_html or Truncator(story.lessons_excerpt).chars(LESSONS_CHARS),
+        tags=format_html(_TAGS, story.tag_items) if story.tag_list else "",
+    )
 
 
 def cards(queryset) -> list:
