@@ -164,6 +164,8 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     "failshare.auth.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sessions signed in before failshare.auth existed name allauth's own backend.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # Accounts: email is the login, verified before use; usernames are never shown.

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from events import services
 from events.models import Answer, Event, EventStatus, Registration
 from failshare.auth import AuthenticationBackend
 from tests.events.conftest import add_questions, fill, make_event, make_user
@@ -36,7 +37,12 @@ def test_it_asks_an_unverified_account_to_verify_its_email_first(client, event, 
 
 
 @pytest.mark.parametrize(
-    "backend", ["failshare.auth.AuthenticationBackend", "django.contrib.auth.backends.ModelBackend"]
+    "backend",
+    [
+        "failshare.auth.AuthenticationBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",  # sessions from before it
+    ],
 )
 def test_the_verified_email_check_holds_whichever_way_people_signed_in(client, event, backend):
     client.force_login(make_user(verified=False), backend=backend)
@@ -275,6 +281,21 @@ def test_the_post_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         attendee_client.post(url(event))
     assert Registration.objects.count() == 1
+
+
+def test_with_the_database_queue_the_email_adds_one_query_to_the_post(
+    attendee_client, event, django_assert_max_num_queries, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_assert_max_num_queries(7):
+        attendee_client.post(url(event))
+    assert Registration.objects.count() == 1
+
+
+def test_the_written_out_insert_sets_every_column_of_a_registration():
+    # It bypasses Registration.save(): a new field must be written there too.
+    columns = {field.column for field in Registration._meta.concrete_fields} - {"id"}
+    assert set(services._JOIN_THE_LINE_COLUMNS) == columns
 
 
 def test_the_post_for_an_event_with_questions_adds_only_their_queries(
