@@ -810,7 +810,8 @@ def write_report(
         f"a {WARM_SECONDS} s warm-up. Each page's ratio is to the mean of the `/healthz` runs "
         "just before and just after it; the rush's to the mean of them all.",
         "",
-        "The database is vacuumed and analysed after seeding, as autovacuum soon would.",
+        "The database is vacuumed and analysed after seeding, as autovacuum soon would, and "
+        "the load is written out to disk (CHECKPOINT, sync) before anything is measured.",
         "",
         "## Pages",
         "",
