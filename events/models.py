@@ -4,12 +4,14 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import connection, connections, models
+from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from taggit.managers import TaggableManager
+
+from failshare.rowread import column, read_one, select_with_exists
 
 
 class Kind(models.TextChoices):
@@ -64,37 +66,20 @@ class EventQuerySet(models.QuerySet):
 
 class EventManager(models.Manager.from_queryset(EventQuerySet)):
     def get_for_registration(self, slug: str) -> "Event":
-        """The event with a public page at this address, with ``has_questions``.
-
-        Written out because it runs on every registration, where building the same query with
-        the ORM (an ``Exists`` annotation and a ``get``) costs several times what running it
-        does. Raises ``Event.DoesNotExist``."""
-        sql, field_names = _registration_query()
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [slug, EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value])
-            row = cursor.fetchone()
-        if row is None:
+        """The event with a public page at this address, with ``has_questions``, in one query
+        written out (see ``failshare.rowread``): it runs on every registration. Raises
+        ``Event.DoesNotExist``."""
+        params = [slug, EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value]
+        event = read_one(self.model, _registration_query(), params, "has_questions")
+        if event is None:
             raise self.model.DoesNotExist(f"No public event at {slug!r}.")
-        event = self.model.from_db(self.db, field_names, row[:-1])
-        event.has_questions = row[-1]
         return event
 
 
 @cache
-def _registration_query() -> tuple[str, list[str]]:
-    event, question = Event._meta, Question._meta
-    quote = connection.ops.quote_name
-    events, questions = quote(event.db_table), quote(question.db_table)
-    columns = ", ".join(f"{events}.{quote(field.column)}" for field in event.concrete_fields)
-    # Only table and column names from the models, quoted: nothing from a request.
-    sql = (
-        f"SELECT {columns}, EXISTS (SELECT 1 FROM {questions} WHERE "  # noqa: S608
-        f"{questions}.{quote(question.get_field('event').column)} = "
-        f"{events}.{quote(event.pk.column)}) "
-        f"FROM {events} WHERE {events}.{quote(event.get_field('slug').column)} = %s "
-        f"AND {events}.{quote(event.get_field('status').column)} IN (%s, %s)"
-    )
-    return sql, [field.attname for field in event.concrete_fields]
+def _registration_query() -> str:
+    sql = select_with_exists(Event, Question, "event")
+    return f"{sql} WHERE {column(Event, 'slug')} = %s AND {column(Event, 'status')} IN (%s, %s)"
 
 
 hashtag_validator = RegexValidator(

@@ -13,27 +13,15 @@ from allauth.account.decorators import (
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connections
+
+from failshare.rowread import column, read_one, select_with_exists
 
 
 @cache
-def _user_query() -> tuple[str, list[str]]:
-    """The user's columns and whether they have a verified address, by id; and the field names.
-
-    Written out because it runs on every signed-in request: building the same query with the
-    ORM (an ``Exists`` annotation and a ``get``) costs several times what running it does."""
-    user, email = get_user_model()._meta, EmailAddress._meta
-    quote = connections[get_user_model()._default_manager.db].ops.quote_name
-    users, addresses = quote(user.db_table), quote(email.db_table)
-    columns = ", ".join(f"{users}.{quote(field.column)}" for field in user.concrete_fields)
-    # Only table and column names from the models, quoted: nothing from a request.
-    sql = (
-        f"SELECT {columns}, EXISTS (SELECT 1 FROM {addresses} WHERE "  # noqa: S608
-        f"{addresses}.{quote(email.get_field('user').column)} = {users}.{quote(user.pk.column)} "
-        f"AND {addresses}.{quote(email.get_field('verified').column)}) "
-        f"FROM {users} WHERE {users}.{quote(user.pk.column)} = %s"
-    )
-    return sql, [field.attname for field in user.concrete_fields]
+def _user_query() -> str:
+    user_model = get_user_model()
+    sql = select_with_exists(user_model, EmailAddress, "user", related_true="verified")
+    return f"{sql} WHERE {column(user_model, user_model._meta.pk.name)} = %s"
 
 
 class AuthenticationBackend(auth_backends.AuthenticationBackend):
@@ -45,16 +33,8 @@ class AuthenticationBackend(auth_backends.AuthenticationBackend):
             user_id = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        sql, field_names = _user_query()
-        database = user_model._default_manager.db
-        with connections[database].cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        user = user_model.from_db(database, field_names, row[:-1])
-        user.has_verified_email = row[-1]
-        return user if self.user_can_authenticate(user) else None
+        user = read_one(user_model, _user_query(), [user_id], "has_verified_email")
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def verified_email_required(view):
