@@ -3,7 +3,7 @@
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
@@ -84,11 +84,14 @@ class SubmissionToken:
     ``key`` is the one-time key (a retried post is stored once), ``receipt_code`` the code the
     writer will be shown (kept in their browser until the story is stored, then only hashed),
     ``issued_at`` when the form was first shown (a person takes some seconds to write).
+    A token read from a form goes back into the next page exactly as it came: signing it again
+    would restart the clock of its signature.
     """
 
     key: uuid.UUID
     receipt_code: str
     issued_at: int
+    signed: str = field(default="", compare=False, repr=False)
 
     @classmethod
     def issue(cls) -> "SubmissionToken":
@@ -98,11 +101,18 @@ class SubmissionToken:
     def load(cls, value: str | None) -> "SubmissionToken | None":
         try:
             data = signing.loads(value or "", salt=_FORM_SALT, max_age=TOKEN_MAX_AGE)
-            return cls(key=uuid.UUID(data["k"]), receipt_code=data["c"], issued_at=int(data["t"]))
+            return cls(
+                key=uuid.UUID(data["k"]),
+                receipt_code=data["c"],
+                issued_at=int(data["t"]),
+                signed=value,
+            )
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None
 
     def dumps(self) -> str:
+        if self.signed:
+            return self.signed
         data = {"k": self.key.hex, "c": self.receipt_code, "t": self.issued_at}
         return signing.dumps(data, salt=_FORM_SALT, compress=True)
 

@@ -1,4 +1,5 @@
 import re
+import time
 import uuid
 
 import pytest
@@ -214,6 +215,16 @@ def test_a_post_quicker_than_a_person_could_write_is_refused(client, settings):
         # The same token comes back, so the clock is not restarted.
         assert tokens_in(response) == [token]
     assert Confession.objects.count() == 0
+
+
+def test_a_token_goes_back_into_the_page_as_it_came_even_seconds_later(client, monkeypatch):
+    signed = form_token(client)
+    token = SubmissionToken.load(signed)
+    later = time.time() + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert token.dumps() == signed  # signed again, its signature's clock would restart
+    fresh = SubmissionToken(key=token.key, receipt_code=token.receipt_code, issued_at=0)
+    assert fresh.dumps() != signed
 
 
 def test_a_post_after_the_minimum_time_is_accepted(client, settings):
