@@ -1,6 +1,23 @@
 """Hostile input for every public form and query parameter."""
 
+import pytest
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+# Keys built from what visitors send must stay short and valid for every cache backend.
+CACHE_KEYS_STAY_VALID = pytest.mark.filterwarnings(
+    "error::django.core.cache.backends.base.CacheKeyWarning"
+)
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings for tests that go through the Django test client and the database."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
 
 SCRIPT = "<script>alert(1)</script>"
 # Live markup no page ever contains: if it comes out unescaped, the page would run it.

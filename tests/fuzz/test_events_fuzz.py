@@ -5,25 +5,20 @@ the form took it, with exactly the answers it accepted."""
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from events.forms import RegistrationForm, field_name
 from events.models import Registration
 from tests.events.conftest import add_questions, make_event, make_user
-from tests.fuzz.strategies import any_text, assert_escaped
+from tests.fuzz.strategies import CACHE_KEYS_STAY_VALID, any_text, assert_escaped, fuzz_settings
 
 pytestmark = [
     pytest.mark.django_db,
-    # Keys built from what visitors send must stay short and valid for every cache backend.
-    pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning"),
+    CACHE_KEYS_STAY_VALID,
 ]
 
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(60)
 
 
 @pytest.fixture

@@ -6,23 +6,18 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.confessions.factories import make_story
-from tests.fuzz.strategies import any_text, assert_escaped
+from tests.fuzz.strategies import CACHE_KEYS_STAY_VALID, any_text, assert_escaped, fuzz_settings
 
 pytestmark = [
     pytest.mark.django_db,
-    # Keys built from what visitors send must stay short and valid for every cache backend.
-    pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning"),
+    CACHE_KEYS_STAY_VALID,
 ]
 
-FUZZ = settings(
-    max_examples=50,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(50)
 PARAMETERS = st.dictionaries(
     st.sampled_from(["q", "sector", "tag", "sort", "page"]) | any_text,
     any_text | st.lists(any_text, max_size=3),

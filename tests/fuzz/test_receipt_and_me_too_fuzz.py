@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from confessions.forms import WithdrawForm
@@ -14,19 +14,14 @@ from confessions.me_too import COOKIE_NAME
 from confessions.models import Confession, Status
 from tests.confessions.factories import make_story
 from tests.confessions.stories import RECEIPT, make_confession
-from tests.fuzz.strategies import any_text, assert_escaped
+from tests.fuzz.strategies import CACHE_KEYS_STAY_VALID, any_text, assert_escaped, fuzz_settings
 
 pytestmark = [
     pytest.mark.django_db,
-    # Keys built from what visitors send must stay short and valid for every cache backend.
-    pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning"),
+    CACHE_KEYS_STAY_VALID,
 ]
 
-FUZZ = settings(
-    max_examples=50,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(50)
 # What fits in a cookie header: printable ASCII without the characters that end a cookie.
 COOKIE_TEXT = st.text(
     alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=';,"\\'),

@@ -10,25 +10,20 @@ import re
 import pytest
 from django.core.cache import cache
 from django.utils.datastructures import MultiValueDict
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from confessions.forms import ConfessionForm
 from confessions.models import Confession
 from tests.confessions.stories import NEW, form_token, story_data
-from tests.fuzz.strategies import any_text, assert_escaped
+from tests.fuzz.strategies import CACHE_KEYS_STAY_VALID, any_text, assert_escaped, fuzz_settings
 
 pytestmark = [
     pytest.mark.django_db,
-    # Keys built from what visitors send must stay short and valid for every cache backend.
-    pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning"),
+    CACHE_KEYS_STAY_VALID,
 ]
 
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(60)
 FIELDS = [*ConfessionForm.STORY_FIELDS, "consent", "website"]
 STEPS = st.sampled_from(["preview", "edit", "submit"]) | any_text
 # A field sent once, several times (the last one counts), or not at all.
