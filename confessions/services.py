@@ -129,36 +129,53 @@ def confession_approve(*, confession: Confession, moderator: AbstractBaseUser) -
     return confession
 
 
+def _take_off_the_site(
+    confession: Confession,
+    moderator: AbstractBaseUser,
+    *,
+    status: str,
+    decision: str,
+    reason: str,
+    rejection_reason: str = "",
+) -> Confession:
+    with transaction.atomic():
+        confession = _locked(confession)
+        confession.status = status
+        confession.rejection_reason = rejection_reason
+        confession.full_clean()
+        confession.save(update_fields=["status", "rejection_reason"])
+        _record(confession, moderator, decision, reason)
+        cache.published_changed()
+    return confession
+
+
 def confession_reject(
     *, confession: Confession, moderator: AbstractBaseUser, reason: str
 ) -> Confession:
     """Refuse a story (or unpublish it); the writer sees the reason with their receipt code."""
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
-    with transaction.atomic():
-        confession = _locked(confession)
-        confession.status = Status.REJECTED
-        confession.rejection_reason = reason.strip()
-        confession.full_clean()
-        confession.save(update_fields=["status", "rejection_reason"])
-        _record(confession, moderator, Decision.REJECTED, reason.strip())
-        cache.published_changed()
-    return confession
+    return _take_off_the_site(
+        confession,
+        moderator,
+        status=Status.REJECTED,
+        decision=Decision.REJECTED,
+        reason=reason.strip(),
+        rejection_reason=reason.strip(),
+    )
 
 
 def confession_return_to_pending(
     *, confession: Confession, moderator: AbstractBaseUser, reason: str = ""
 ) -> Confession:
     """Put a story back in the queue (and off the public site) to look at it again."""
-    with transaction.atomic():
-        confession = _locked(confession)
-        confession.status = Status.PENDING
-        confession.rejection_reason = ""
-        confession.full_clean()
-        confession.save(update_fields=["status", "rejection_reason"])
-        _record(confession, moderator, Decision.RETURNED, reason.strip())
-        cache.published_changed()
-    return confession
+    return _take_off_the_site(
+        confession,
+        moderator,
+        status=Status.PENDING,
+        decision=Decision.RETURNED,
+        reason=reason.strip(),
+    )
 
 
 def confession_record_edit(
@@ -169,9 +186,7 @@ def confession_record_edit(
     Only the changed columns are written, so a decision taken meanwhile is not undone.
     """
     with transaction.atomic():
-        current = Confession.objects.select_for_update().get(pk=confession.pk)
-        if current.status == Status.WITHDRAWN:
-            raise TransitionNotAllowed(f"{confession.pk} was withdrawn")
+        current = _locked(confession)
         columns = [name for name in changed_fields if name in _EDITABLE_COLUMNS]
         confession.full_clean()
         if columns:
