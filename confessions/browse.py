@@ -13,13 +13,15 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
+from confessions import search
 from confessions.cache import remember
 from confessions.cards import TagLink, attach_tags, cards
-from confessions.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Confession, Sector
+from confessions.models import Confession, Sector
+from confessions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
+from failshare.html import escaped
 
 PAGE_SIZE = 20
 # Below this many rows an OFFSET over the index costs less than anything cleverer.
@@ -29,7 +31,7 @@ BLOCK = 1000
 # A search ranks at most this many of its newest matches.
 SEARCH_CANDIDATES = 200
 # A search looks through the newest stories in slices of whole months ending at or after these
-# positions (see ConfessionQuerySet.search_candidates): cheaper, and the same results.
+# positions, then the rest (see confessions.search.candidates): cheaper, and the same results.
 SEARCH_SLICES = (1_000, 10_000)
 TOP_TAGS = 15
 QUERY_MAX = 200
@@ -85,9 +87,9 @@ class Listing:
         return Sector(self.sector).label if self.sector else ""
 
     @property
-    def sector_choices(self) -> list[dict]:
-        return [
-            {"value": value, "label": f"{label} ({self.sector_counts.get(value, 0)})"}
+    def sector_choices(self) -> list[tuple[str, str]]:
+        return [("", "All sectors")] + [
+            (value, f"{label} ({self.sector_counts.get(value, 0)})")
             for value, label in Sector.choices
         ]
 
@@ -197,25 +199,30 @@ def _compute_facet_table() -> dict:
     tags = {tag_id: (slug, name) for tag_id, slug, name in names}
     return {
         "sectors": dict(sectors),
-        "slice_months": _slice_months(months),
+        "month_slices": _month_slices(months),
         "cells": cells,
         "tags": tags,
         "tag_ids": {slug: tag_id for tag_id, (slug, _) in tags.items()},
     }
 
 
-def _slice_months(stories_per_month: Counter) -> tuple:
-    """The month holding each of SEARCH_SLICES' positions in newest-first order, if any."""
-    months, seen = [], 0
-    slices = iter(SEARCH_SLICES)
-    position = next(slices)
-    for month in sorted((m for m in stories_per_month if m is not None), reverse=True):
+def _month_slices(stories_per_month: Counter) -> tuple[tuple, ...]:
+    """The months, newest first, in slices that end where SEARCH_SLICES' positions fall; the
+    months after the last slice are left out."""
+    slices, months, seen = [], [], 0
+    positions = iter(SEARCH_SLICES)
+    position = next(positions)
+    for month in sorted(stories_per_month, reverse=True):
+        months.append(month)
         seen += stories_per_month[month]
-        while position is not None and seen >= position:
-            if month not in months:
-                months.append(month)
-            position = next(slices, None)
-    return tuple(months)
+        if position is not None and seen >= position:
+            slices.append(tuple(months))
+            months = []
+            while position is not None and seen >= position:
+                position = next(positions, None)
+        if position is None:
+            break
+    return tuple(slices)
 
 
 def published_count_for_tag(tag_id: int) -> int:
@@ -302,7 +309,7 @@ class SearchSequence:
 
     def __getitem__(self, window: slice) -> list:
         ids = self.ids[window]
-        rows = Confession.objects.highlighted_cards(ids, self.text)
+        rows = search.highlighted_cards(ids, self.text)
         by_id = {
             i: SearchCard(
                 **{name: value for name, value in row.items() if not name.endswith("_marked")},
@@ -327,17 +334,21 @@ _HIGHLIGHT = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_STOP}]
 
 def highlighted(text: str) -> SafeString:
     """The text escaped, with only the search highlights turned into <mark>."""
-    html = _HIGHLIGHT.sub(r"<mark>\1</mark>", escape(text))
+    html = _HIGHLIGHT.sub(r"<mark>\1</mark>", escaped(text))
     return mark_safe(html.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))  # noqa: S308
 
 
 def _candidates(q: str, sector: str, tag_id: int | None) -> list[tuple]:
-    """Ranked (id, sector, me_too_count, published_month, rank, tag ids) for a search, cached."""
+    """Ranked (id, sector, me_too_count, month, rank, tag ids) for a search, cached."""
 
     def compute():
-        queryset = Confession.objects.published().in_sector(sector).tagged(tag_id)
-        slices = facet_table()["slice_months"]
-        found = queryset.search_candidates(q, SEARCH_CANDIDATES, slices)
+        found = search.candidates(
+            q,
+            limit=SEARCH_CANDIDATES,
+            month_slices=facet_table()["month_slices"],
+            sector=sector,
+            tag_id=tag_id,
+        )
         return sorted(found, key=lambda c: (c[4], c[3], c[0]), reverse=True)
 
     return remember("search", (q, sector, tag_id), compute)

@@ -7,7 +7,6 @@ once, while the counts on list cards catch up when their cached page expires (at
 ``pagecache.DEFAULT_TIMEOUT``), so a burst of presses never empties the whole cache.
 """
 
-import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from hashlib import sha256
@@ -20,7 +19,9 @@ from failshare import pagecache
 
 T = TypeVar("T")
 
-DATA_VERSION_KEY = "confessions:data-version"
+# Cached data is kept under the version of the public story pages: one version read per request
+# serves the page's cache key and every value the page is built from.
+DATA_NAMESPACE = "stories"
 DATA_TIMEOUT = 3600
 # Values this process has already read, under their versioned keys: the facet table is read on
 # every list page, and unpickling it from the shared cache each time costs more than using it.
@@ -39,10 +40,7 @@ def published_changed() -> None:
 
 
 def _mark_stale() -> None:
-    pagecache.bump("stories")
-    # A fresh random version, not a counter: if the key is ever evicted, nothing cached under
-    # an older version can come back.
-    cache.set(DATA_VERSION_KEY, secrets.token_hex(8), timeout=None)
+    pagecache.bump(DATA_NAMESPACE)
 
 
 def story_namespace(slug: str) -> str:
@@ -56,20 +54,13 @@ def me_too_changed(slug: str) -> None:
     pagecache.bump(story_namespace(slug))
 
 
-def _data_version() -> str:
-    version = cache.get(DATA_VERSION_KEY)
-    if version is None:
-        cache.add(DATA_VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(DATA_VERSION_KEY)
-    return version
-
-
 def remember(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """The value of ``compute()`` for these parts, kept until the published stories change.
 
     Callers must not change the value: it is shared by every later call in this process."""
     digest = sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"confessions:{_data_version()}:{name}:{digest}"
+    (version,) = pagecache.versions(DATA_NAMESPACE)
+    key = f"confessions:{version}:{name}:{digest}"
     if key in _local:
         _local.move_to_end(key)
         return _local[key]

@@ -12,12 +12,12 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from taggit.models import TaggedItem
 
 from confessions.models import Confession, Sector
+from failshare.html import format_html_quickly
 
 SECTOR_LABELS = dict(Sector.choices)
 
@@ -37,7 +37,9 @@ def month_label(month: datetime.date) -> str:
 def tag_item(tag: TagLink) -> SafeString:
     """One tag of a card's tag list: tags repeat across cards, and a template loop over each
     card's tags is a good part of rendering a list."""
-    return format_html('<li><a class="tag" href="/tags/{}/">{}</a></li>', tag.slug, tag.name)
+    return format_html_quickly(
+        '<li><a class="tag" href="/tags/{}/">{}</a></li>', tag.slug, tag.name
+    )
 
 
 def attach_tags(stories: list, tags_by_story: dict[int, list[TagLink]] | None = None) -> list:
@@ -91,7 +93,7 @@ def card_html(story, heading: str) -> SafeString:
         raise ValueError(f"A card's title is an h2 or an h3, not {heading!r}.")
     title_html = getattr(story, "title_html", "")
     lessons_html = getattr(story, "lessons_html", "")
-    return format_html(
+    return format_html_quickly(
         _CARD,
         heading=mark_safe(heading),  # noqa: S308 - one of CARD_HEADINGS
         slug=story.slug,
@@ -101,7 +103,7 @@ def card_html(story, heading: str) -> SafeString:
         count=story.me_too_count,
         readers="reader" if story.me_too_count == 1 else "readers",
         lessons=lessons_html or Truncator(story.lessons_excerpt).chars(LESSONS_CHARS),
-        tags=format_html(_TAGS, story.tag_items) if story.tag_list else "",
+        tags=format_html_quickly(_TAGS, story.tag_items) if story.tag_list else "",
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.validators import MaxLengthValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Left, RowNumber
 from django.urls import reverse
@@ -62,14 +62,7 @@ SORT_KEYS = {
     "newest": ("published_month", "id"),
     "me-too": ("me_too_count", "published_month", "id"),
 }
-# Markers ts_headline puts around matches; private-use characters never typed in a story.
-HIGHLIGHT_START = "\ue000"
-HIGHLIGHT_STOP = "\ue001"
 EXCERPT_CHARS = 320
-# A search card's lessons snippet is looked for in this much of the lessons.
-HIGHLIGHT_CHARS = 1000
-# A quoted phrase is looked for among at most this many of the newest stories with its words.
-PHRASE_POOL = 2000
 
 
 def search_query(text: str) -> SearchQuery:
@@ -130,106 +123,6 @@ class ConfessionQuerySet(models.QuerySet):
         return self.only("slug", "title", "sector", "published_month", "me_too_count").annotate(
             lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS)
         )
-
-    def highlighted_cards(self, ids: list[int], text: str) -> dict[int, dict]:
-        """Card columns of these stories, with the title and a lessons snippet marked up where
-        they match (between HIGHLIGHT_START and _STOP), by id.
-
-        ts_headline reparses each text, so it runs on these rows only, and on the opening
-        HIGHLIGHT_CHARS of the lessons (what a card has room for), not all of them. Written in
-        SQL: building this query with the ORM costs more than running it."""
-        options = f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}'"
-        lessons_options = (
-            f"{options}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
-        )
-        table = self.model._meta.db_table
-        sql = (
-            "SELECT id, slug, title, sector, published_month, me_too_count, "  # noqa: S608
-            "ts_headline(%s::regconfig, title, q, %s), "
-            f"ts_headline(%s::regconfig, left(what_we_learned, {HIGHLIGHT_CHARS}), q, %s) "
-            f"FROM {table}, websearch_to_tsquery(%s::regconfig, %s) AS q "
-            "WHERE id = ANY(%s) AND status = %s"
-        )
-        params = (
-            SEARCH_CONFIG,
-            f"{options}, HighlightAll=true",
-            SEARCH_CONFIG,
-            lessons_options,
-            SEARCH_CONFIG,
-            text,
-            list(ids),
-            Status.APPROVED,
-        )
-        names = ("id", "slug", "title", "sector", "published_month", "me_too_count")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return {
-                row[0]: {
-                    **dict(zip(names, row[:6], strict=True)),
-                    "title_marked": row[6],
-                    "lessons_marked": row[7],
-                }
-                for row in cursor.fetchall()
-            }
-
-    def search_candidates(self, text: str, limit: int, slice_months: tuple = ()) -> list[tuple]:
-        """Up to ``limit`` newest matches as (id, sector, me_too_count, published_month, rank,
-        tag ids).
-
-        Ranking every match of a common word would read tens of thousands of search vectors;
-        only the newest ``limit`` matches are ranked and have their tags looked up, in an outer
-        query so PostgreSQL does that work after the limit.
-
-        ``slice_months`` (newest first) split the stories into the newest few thousand, the next
-        few thousand, and the rest. Each slice is searched in turn, newest first, and
-        PostgreSQL stops as soon as ``limit`` matches are found, so the result is the same as
-        one search of everything. Within a bounded slice it can intersect the GIN index with the
-        recency index and read only the matching rows: a word in a few per cent of the stories
-        would otherwise walk thousands of rows of the recency index reading each search vector."""
-        query = search_query(text)
-        matches = self.filter(search_vector=query)
-        if '"' in text:
-            # A quoted phrase of common words that are seldom side by side would walk the whole
-            # recency index checking word positions: look for it only among the newest stories
-            # that contain all of its words.
-            loose = search_query(text.replace('"', " "))
-            pool = self.filter(search_vector=loose).sorted_by("newest").values("id")[:PHRASE_POOL]
-            matches = matches.filter(id__in=pool)
-        # The matching query is built once by the ORM; each slice wraps it with its months, and
-        # PostgreSQL folds the wrapper into the same plan as a slice written out in full.
-        columns = ("id", "sector", "me_too_count", "published_month", "search_vector")
-        match_sql, match_params = matches.values_list(*columns).order_by().query.sql_with_params()
-        bounds: list[tuple[str, list]] = []
-        newer_than = None
-        for month in slice_months:
-            if newer_than:
-                bounds.append(
-                    ("s.published_month >= %s AND s.published_month < %s", [month, newer_than])
-                )
-            else:
-                bounds.append(("s.published_month >= %s", [month]))
-            newer_than = month
-        if newer_than:
-            bounds.append(("(s.published_month < %s OR s.published_month IS NULL)", [newer_than]))
-        else:
-            bounds.append(("TRUE", []))
-        parts, params = [], []
-        for condition, bound_params in bounds:
-            parts.append(
-                f"(SELECT * FROM ({match_sql}) AS s WHERE {condition} "  # noqa: S608
-                f"ORDER BY s.published_month DESC, s.id DESC LIMIT {int(limit)})"
-            )
-            params.extend([*match_params, *bound_params])
-        inner_sql = " UNION ALL ".join(parts) + (f" LIMIT {int(limit)}" if len(parts) > 1 else "")
-        rank = "ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s))"
-        tagged_items = TaggedItem._meta.db_table
-        tag_ids = f"ARRAY(SELECT tag_id FROM {tagged_items} WHERE content_type_id = %s AND object_id = m.id)"  # noqa: S608, E501
-        story_type = ContentType.objects.get_for_model(self.model)
-        # The inner SQL is Django's own, with its parameters kept apart.
-        sql = f"SELECT id, sector, me_too_count, published_month, {rank}, {tag_ids} FROM ({inner_sql}) AS m"  # noqa: S608, E501
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (SEARCH_CONFIG, text, story_type.id, *params))
-            return [tuple(row) for row in cursor.fetchall()]
 
     def related_to(self, confession: "Confession", tag_ids: list[int], pool: int = 300):
         """Stories sharing the most tags with ``confession``, newest first among equals.
@@ -329,7 +222,9 @@ class Confession(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="confession_search_gin"),
+            # The month beside the words (btree_gin) lets a search find the newest matches of
+            # a word without reading each match to learn its month (confessions.search).
+            GinIndex(fields=["search_vector", "published_month"], name="confession_search_gin"),
             models.Index(
                 fields=["-published_month", "-id"],
                 name="confession_published_idx",

@@ -2,7 +2,8 @@
 
 A page is cached under the versions of the content it shows ("stories", "events"); a write that
 changes that content calls ``bump("stories")`` and every page built from it is stale at once,
-on every server process (the versions live in the shared cache).
+on every server process (the versions live in the shared cache). Within one request each version
+is read once (``versions``), so a page and the cached data it is built from agree.
 
 Pages with forms still carry a fresh CSRF token for each visitor: the page is rendered with a
 placeholder where the token goes, and each response gets the visitor's own token.
@@ -10,6 +11,7 @@ placeholder where the token goes, and each response gets the visitor's own token
 
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 from hashlib import md5
 
@@ -39,24 +41,40 @@ def _fresh_version() -> int:
     return time.time_ns()
 
 
+# The versions this request has read: each costs a round trip to the shared cache, and a page
+# asks for the same ones several times (its own key, then each cached value it is built from).
+_read_in_this_request: ContextVar[dict[str, int] | None] = ContextVar(
+    "pagecache_versions", default=None
+)
+
+
 def bump(*namespaces: str) -> None:
     """Make every cached page that shows content from these namespaces stale."""
+    read = _read_in_this_request.get()
     for namespace in namespaces:
         key = _version_key(namespace)
         try:
             cache.incr(key)
         except ValueError:
             cache.set(key, _fresh_version(), timeout=VERSION_SECONDS)
+        if read is not None:
+            read.pop(namespace, None)
 
 
-def _versions(namespaces: tuple[str, ...]) -> str:
-    keys = [_version_key(n) for n in namespaces]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, _fresh_version(), timeout=VERSION_SECONDS)
-            found[key] = cache.get(key)
-    return ".".join(str(found[key]) for key in keys)
+def versions(*namespaces: str) -> list[int]:
+    """The current version of each namespace; inside a cached view, read once per request."""
+    read = _read_in_this_request.get()
+    if read is None:
+        read = {}
+    missing = {_version_key(n): n for n in namespaces if n not in read}
+    if missing:
+        found = cache.get_many(list(missing))
+        for key, namespace in missing.items():
+            if key not in found:
+                cache.add(key, _fresh_version(), timeout=VERSION_SECONDS)
+                found[key] = cache.get(key)
+            read[namespace] = found[key]
+    return [read[n] for n in namespaces]
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -71,7 +89,8 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
     url = md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:page:{'+'.join(namespaces)}:{_versions(namespaces)}:{url}"
+    version = ".".join(str(v) for v in versions(*namespaces))
+    return f"pagecache:page:{'+'.join(namespaces)}:{version}:{url}"
 
 
 def csrf_placeholder_context() -> dict:
@@ -86,6 +105,13 @@ def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Calla
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            reading = _read_in_this_request.set({})
+            try:
+                return serve(request, *args, **kwargs)
+            finally:
+                _read_in_this_request.reset(reading)
+
+        def serve(request, *args, **kwargs):
             if not _cacheable(request):
                 return _with_visitor_token(request, view(request, *args, **kwargs))
             key = _page_key(request, namespaces)

@@ -75,3 +75,54 @@ def test_a_lost_version_never_brings_back_an_older_page():
     assert b"<p>2</p>" in counted_view(make_request()).content
     cache.delete(pagecache._version_key("things"))
     assert b"<p>3</p>" in counted_view(make_request()).content
+
+
+class CountingVersionReads:
+    """Counts reads of page versions from the shared cache."""
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import cache
+
+        self.reads = 0
+        get_many = cache.get_many
+
+        def counted(keys, *args, **kwargs):
+            self.reads += sum(1 for key in keys if key.startswith("pagecache:version:"))
+            return get_many(keys, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "get_many", counted)
+
+
+def test_a_cached_view_reads_each_version_once_however_often_it_asks(monkeypatch):
+    seen = []
+
+    @pagecache.cache_public_page("things")
+    def asking_view(request):
+        seen.extend(pagecache.versions("things") + pagecache.versions("things", "other"))
+        return HttpResponse("page")
+
+    counter = CountingVersionReads(monkeypatch)
+    asking_view(make_request())
+    assert counter.reads == 2  # "things" once (the page key), then "other" once
+    assert seen[0] == seen[1] == pagecache.versions("things")[0]
+
+
+def test_outside_a_cached_view_every_ask_reads_the_shared_cache(monkeypatch):
+    counter = CountingVersionReads(monkeypatch)
+    pagecache.versions("things")
+    pagecache.versions("things")
+    assert counter.reads == 2
+
+
+def test_a_bump_during_the_request_is_seen_by_the_rest_of_the_request():
+    seen = []
+
+    @pagecache.cache_public_page("things")
+    def bumping_view(request):
+        seen.append(pagecache.versions("things")[0])
+        pagecache.bump("things")
+        seen.append(pagecache.versions("things")[0])
+        return HttpResponse("page")
+
+    bumping_view(make_request())
+    assert seen[1] == seen[0] + 1

@@ -3,11 +3,11 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from confessions.cache import published_changed
 from confessions.models import Confession, Status
+from failshare import pagecache
 from tests.confessions.factories import make_story
 
 PAGES = ["/confessions/", "/confessions/?q=supplier", "/tags/budgets/", "/confessions/feed/", "/"]
@@ -79,6 +79,6 @@ def test_inside_a_transaction_pages_are_marked_stale_again_at_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         published_changed()
         reader.get("/confessions/")
-        during = cache.get("confessions:data-version")
+        during = pagecache.versions("stories")
     assert len(callbacks) == 1
-    assert cache.get("confessions:data-version") != during
+    assert pagecache.versions("stories") != during

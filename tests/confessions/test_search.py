@@ -117,9 +117,9 @@ def test_odd_search_text_never_fails(client, query):
 def test_a_quoted_phrase_is_looked_for_among_the_newest_stories_with_its_words(client, monkeypatch):
     import datetime
 
-    from confessions import models
+    from confessions import search
 
-    monkeypatch.setattr(models, "PHRASE_POOL", 2)
+    monkeypatch.setattr(search, "PHRASE_POOL", 2)
     make_story(
         title="Old", what_happened="hosting contract", published_month=datetime.date(2020, 1, 1)
     )
@@ -133,7 +133,7 @@ def test_a_quoted_phrase_is_looked_for_among_the_newest_stories_with_its_words(c
     )
     found = [s.title for s in results(client.get("/confessions/", {"q": '"hosting contract"'}))]
     assert found == ["Newest"]
-    monkeypatch.setattr(models, "PHRASE_POOL", 2000)
+    monkeypatch.setattr(search, "PHRASE_POOL", 2000)
     cache.clear()
     found = [s.title for s in results(client.get("/confessions/", {"q": '"hosting contract"'}))]
     assert sorted(found) == ["Newest", "Old"]
