@@ -141,6 +141,8 @@ def highlighted_cards(ids: list[int], text: str) -> dict[int, dict]:
 
     ts_headline reparses each text, so it runs on these rows only, and on the opening
     HIGHLIGHT_CHARS of the lessons (what a card has room for), not all of them."""
+    if not ids:
+        return {}
     parameters = {
         "config": SEARCH_CONFIG,
         "title_options": f"{_HIGHLIGHT_OPTIONS}, HighlightAll=true",

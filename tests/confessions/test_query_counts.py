@@ -77,3 +77,15 @@ def test_a_cached_page_runs_no_queries(client, django_assert_max_num_queries, st
     client.get("/confessions/")
     with django_assert_max_num_queries(0):
         client.get("/confessions/")
+
+
+@pytest.mark.parametrize(("query", "most"), [("supplier", 2), ("zeppelin", 1)])
+def test_a_new_search_runs_one_query_to_find_and_one_to_show(
+    client, django_assert_max_num_queries, warm_content_types, query, most
+):
+    """Once the counts are cached: the candidates, then the marked-up cards (none if none)."""
+    make_stories(25, tags=TAGS, title="A supplier story")
+    client.get("/confessions/")
+    with django_assert_max_num_queries(most):
+        response = client.get("/confessions/", {"q": query})
+    assert response.status_code == 200
