@@ -70,6 +70,15 @@ def test_it_fails_a_page_that_is_slow_answers_with_errors_or_is_missing(page, ou
     assert got_reason.startswith(reason)
 
 
+def test_it_fails_a_search_run_that_asked_a_query_twice():
+    search = _page(min_ratio=0.1)
+    search.queries = ["/confessions/?q=a", "/confessions/?q=b"]
+    search.result["requests"] = 2
+    assert run.verdict(search) == ("PASS", "")
+    search.result["requests"] = 3
+    assert run.verdict(search) == ("FAIL", "3 requests for 2 queries")
+
+
 def test_it_judges_healthz_on_its_errors_alone():
     assert run.verdict(_page(p99=400.0, min_ratio=None)) == ("PASS", "")
     assert run.verdict(_page(errors=1, min_ratio=None))[0] == "FAIL"

@@ -167,3 +167,31 @@ def test_the_database_refuses_a_published_story_without_a_month():
     story = make_story()
     with pytest.raises(IntegrityError), transaction.atomic():
         Confession.objects.filter(pk=story.pk).update(published_month=None)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "me-too"])
+def test_every_page_of_a_search_shows_its_own_stories_marked_up(client, monkeypatch, sort):
+    """Walking the pages of a search, or going straight to one, shows the same stories."""
+    import datetime
+
+    monkeypatch.setattr(browse, "PAGE_SIZE", 3)
+    titles = [f"Budgets {i}" + " budgets" * (i % 3) for i in range(8)]
+    for i, title in enumerate(titles):
+        make_story(
+            title=title,
+            what_we_learned=f"Lesson {i} about budgets.",
+            published_month=datetime.date(2025, 1 + i, 1),
+            me_too_count=i % 4,
+        )
+
+    def page(number):
+        response = client.get("/confessions/", {"q": "budgets", "sort": sort, "page": number})
+        cards = results(response)
+        assert all("<mark>" in c.title_html and "<mark>" in c.lessons_html for c in cards)
+        return [c.title for c in cards]
+
+    walked = [page(1), page(2), page(3)]
+    assert sorted(title for shown in walked for title in shown) == sorted(titles)
+    for number in (3, 2, 1):
+        cache.clear()
+        assert page(number) == walked[number - 1]
