@@ -339,7 +339,11 @@ def highlighted(text: str) -> SafeString:
 
 
 def _candidates(q: str, sector: str, tag_id: int | None) -> list[tuple]:
-    """Ranked (id, sector, me_too_count, month, rank, tag ids) for a search, cached."""
+    """Ranked (id, sector, me_too_count, month, rank, tag ids) for a search.
+
+    Kept in this process only, for the next pages and other orders of the same search: sharing
+    them cost two round trips to the shared cache on every new search, more than finding them
+    again for the next page when another process serves it."""
 
     def compute():
         found = search.candidates(
@@ -351,7 +355,7 @@ def _candidates(q: str, sector: str, tag_id: int | None) -> list[tuple]:
         )
         return sorted(found, key=lambda c: (c[4], c[3], c[0]), reverse=True)
 
-    return remember("search", (q, sector, tag_id), compute)
+    return remember("search", (q, sector, tag_id), compute, shared=False)
 
 
 def _ordered_candidates(candidates: list[tuple], sort: str) -> list[int]:

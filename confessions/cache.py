@@ -54,8 +54,9 @@ def me_too_changed(slug: str) -> None:
     pagecache.bump(story_namespace(slug))
 
 
-def remember(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    """The value of ``compute()`` for these parts, kept until the published stories change.
+def remember(name: str, parts: tuple, compute: Callable[[], T], *, shared: bool = True) -> T:
+    """The value of ``compute()`` for these parts, kept until the published stories change:
+    in this process, and also in the shared cache unless ``shared`` is False.
 
     Callers must not change the value: it is shared by every later call in this process."""
     digest = sha256(repr(parts).encode()).hexdigest()[:32]
@@ -64,10 +65,11 @@ def remember(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     if key in _local:
         _local.move_to_end(key)
         return _local[key]
-    value = cache.get(key)
+    value = cache.get(key) if shared else None
     if value is None:
         value = compute()
-        cache.set(key, value, DATA_TIMEOUT)
+        if shared:
+            cache.set(key, value, DATA_TIMEOUT)
     # The key carries the data version, so a change anywhere makes this copy unreachable.
     _local[key] = value
     while len(_local) > LOCAL_ENTRIES:

@@ -1,9 +1,11 @@
 """Whole-page caching of public pages for people who are not signed in.
 
-A page is cached under the versions of the content it shows ("stories", "events"); a write that
-changes that content calls ``bump("stories")`` and every page built from it is stale at once,
-on every server process (the versions live in the shared cache). Within one request each version
-is read once (``versions``), so a page and the cached data it is built from agree.
+A page is cached with the versions of the content it shows ("stories", "events"), and served
+only while they are still the current ones: a write that changes that content calls
+``bump("stories")`` and every page built from it is stale at once, on every server process (the
+versions live in the shared cache). A page and the current versions are read in one round trip,
+and within one request each version is read once (``versions``), so a page and the cached data
+it is built from agree.
 
 Pages with forms still carry a fresh CSRF token for each visitor: the page is rendered with a
 placeholder where the token goes, and each response gets the visitor's own token.
@@ -63,18 +65,24 @@ def bump(*namespaces: str) -> None:
 
 def versions(*namespaces: str) -> list[int]:
     """The current version of each namespace; inside a cached view, read once per request."""
+    return _versions_and(namespaces, None)[0]
+
+
+def _versions_and(namespaces: tuple[str, ...], key: str | None) -> tuple[list[int], object]:
+    """The current versions of ``namespaces``, and the value cached under ``key`` (None if
+    none), in one round trip to the shared cache."""
     read = _read_in_this_request.get()
     if read is None:
         read = {}
     missing = {_version_key(n): n for n in namespaces if n not in read}
-    if missing:
-        found = cache.get_many(list(missing))
-        for key, namespace in missing.items():
-            if key not in found:
-                cache.add(key, _fresh_version(), timeout=VERSION_SECONDS)
-                found[key] = cache.get(key)
-            read[namespace] = found[key]
-    return [read[n] for n in namespaces]
+    keys = [*missing, key] if key else list(missing)
+    found = cache.get_many(keys) if keys else {}
+    for version_key, namespace in missing.items():
+        if version_key not in found:
+            cache.add(version_key, _fresh_version(), timeout=VERSION_SECONDS)
+            found[version_key] = cache.get(version_key)
+        read[namespace] = found[version_key]
+    return [read[n] for n in namespaces], found.get(key) if key else None
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -89,8 +97,7 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
     url = md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    version = ".".join(str(v) for v in versions(*namespaces))
-    return f"pagecache:page:{'+'.join(namespaces)}:{version}:{url}"
+    return f"pagecache:page:{'+'.join(namespaces)}:{url}"
 
 
 def csrf_placeholder_context() -> dict:
@@ -115,9 +122,9 @@ def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Calla
             if not _cacheable(request):
                 return _with_visitor_token(request, view(request, *args, **kwargs))
             key = _page_key(request, namespaces)
-            cached = cache.get(key)
-            if cached is not None:
-                status, content_type, body = cached
+            current, cached = _versions_and(namespaces, key)
+            if cached is not None and cached[0] == current:
+                _, status, content_type, body = cached
                 response = HttpResponse(body, status=status, content_type=content_type)
                 return _with_visitor_token(request, response)
             response = view(request, *args, **kwargs)
@@ -127,7 +134,8 @@ def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Calla
                 and not response.cookies
             ):
                 body = response.content.decode(response.charset)
-                cache.set(key, (response.status_code, response["Content-Type"], body), timeout)
+                page = (current, response.status_code, response["Content-Type"], body)
+                cache.set(key, page, timeout)
             return _with_visitor_token(request, response)
 
         return wrapper

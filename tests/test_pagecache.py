@@ -126,3 +126,48 @@ def test_a_bump_during_the_request_is_seen_by_the_rest_of_the_request():
 
     bumping_view(make_request())
     assert seen[1] == seen[0] + 1
+
+
+class CountingReads:
+    """Counts round trips that read the shared cache (a get_many is one, whatever it calls)."""
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import cache
+
+        self.reads = 0
+        self._inside = False
+        for name in ("get", "get_many"):
+            monkeypatch.setattr(cache, name, self._counted(getattr(cache, name)))
+
+    def _counted(self, read):
+        def counted(*args, **kwargs):
+            if self._inside:
+                return read(*args, **kwargs)
+            self.reads += 1
+            self._inside = True
+            try:
+                return read(*args, **kwargs)
+            finally:
+                self._inside = False
+
+        return counted
+
+
+def test_a_cached_page_and_its_versions_are_read_in_one_round_trip(monkeypatch):
+    counted_view(make_request())
+    counter = CountingReads(monkeypatch)
+    assert b"<p>1</p>" in counted_view(make_request()).content
+    assert counter.reads == 1
+
+
+def test_a_page_kept_from_older_versions_is_never_served():
+    from django.core.cache import cache
+
+    counted_view(make_request())
+    key = pagecache._page_key(make_request(), ("things",))
+    stale = cache.get(key)
+    pagecache.bump("things")
+    assert b"<p>2</p>" in counted_view(make_request()).content
+    # A slower request, built from the older versions, stores its page last.
+    cache.set(key, stale)
+    assert b"<p>3</p>" in counted_view(make_request()).content
