@@ -851,18 +851,16 @@ def write_report(
         "",
         "## Why two workers",
         "",
-        "The machine has two cores, shared by gunicorn, PostgreSQL, Redis and wrk itself. Sync "
-        "workers are CPU-bound here (the database is on loopback and in memory), so a third "
-        "worker would only queue for the same cores while adding memory and database "
-        "connections; `/healthz` with two workers is as close to the ceiling of one request "
-        "per core as this machine gets. It is also the set-up of the naive-build figures the "
-        "targets were set against, so the two can be compared. The registration rush, the one "
-        "part that waits on the database (the event's lock and one commit per registration), "
-        "was also tried with more: with three or four sync workers each registration cost more "
-        "worker CPU and the rush finished no sooner (three workers: 2.8 and 3.6 s, against 2.7 "
-        "to 3.0 s with two on the same code); two workers of four threads each were no faster "
-        "either. Lock waits and commits are short next to the CPU each request needs, so "
-        "there is little waiting for more workers or threads to fill.",
+        "The machine has two cores, shared by gunicorn, PostgreSQL, Redis and wrk itself, and "
+        "two sync workers is also the set-up of the naive-build figures the targets were set "
+        "against, so the two can be compared. A third worker, tried on the same code "
+        "(2026-11-29, one run each), made no page faster where it counts: search answered 217 "
+        "requests a second against 230 with two, the registration rush 351 registrations a "
+        "second (p99 1.4 s) against 384 (p99 1.3 s), and `/healthz` 1,930 against 2,053; the "
+        "cached pages gained a few per cent. Each search or registration waits on PostgreSQL "
+        "and Redis only for a few short round trips, so a third worker mostly takes turns on "
+        "the same two cores. Earlier runs with three or four workers, and with two workers of "
+        "four threads each, were no faster either.",
         "",
         f"Overall: {'PASS' if passed else 'FAIL'}.",
         "",

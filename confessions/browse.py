@@ -24,6 +24,10 @@ from confessions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 from failshare.html import escaped
 
 PAGE_SIZE = 20
+# Search results come ten a page, as on most search pages: each card carries snippets marked up
+# where the words were found, which PostgreSQL re-reads each text to make, the dearest part of a
+# search page.
+SEARCH_PAGE_SIZE = 10
 # Below this many rows an OFFSET over the index costs less than anything cleverer.
 KEYSET_FROM = 1000
 # Deep pages start from the sort key of every BLOCK-th row, then skip fewer than BLOCK rows.
@@ -408,7 +412,7 @@ def browse(data) -> Listing:
             (*table["tags"][i], n) for i, n in _tag_counts(table, sector).most_common(TOP_TAGS)
         ]
 
-    paginator = Paginator(sequence, PAGE_SIZE)
+    paginator = Paginator(sequence, SEARCH_PAGE_SIZE if q else PAGE_SIZE)
     requested = data.get("page", "")
     number = clamp_page(requested, paginator.num_pages)
     if requested and str(number) != requested.strip():

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from confessions import browse
 from tests.confessions.factories import make_stories
 
 ROUND_TRIPS = ("get", "get_many", "set", "set_many", "add", "incr", "delete")
@@ -59,4 +60,4 @@ def test_the_next_page_of_a_search_reuses_its_candidates(
     client.get("/confessions/", {"q": "supplier"})
     with django_assert_max_num_queries(1):  # its cards only
         response = client.get("/confessions/", {"q": "supplier", "page": 2})
-    assert len(response.context["listing"].page.object_list) == 20
+    assert len(response.context["listing"].page.object_list) == browse.SEARCH_PAGE_SIZE

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from confessions import browse
 from confessions.models import Sector, Status
-from tests.confessions.factories import make_story
+from tests.confessions.factories import make_stories, make_story
 
 
 def results(response):
@@ -174,7 +174,7 @@ def test_every_page_of_a_search_shows_its_own_stories_marked_up(client, monkeypa
     """Walking the pages of a search, or going straight to one, shows the same stories."""
     import datetime
 
-    monkeypatch.setattr(browse, "PAGE_SIZE", 3)
+    monkeypatch.setattr(browse, "SEARCH_PAGE_SIZE", 3)
     titles = [f"Budgets {i}" + " budgets" * (i % 3) for i in range(8)]
     for i, title in enumerate(titles):
         make_story(
@@ -195,3 +195,11 @@ def test_every_page_of_a_search_shows_its_own_stories_marked_up(client, monkeypa
     for number in (3, 2, 1):
         cache.clear()
         assert page(number) == walked[number - 1]
+
+
+def test_search_results_come_ten_a_page_and_the_list_twenty(client):
+    make_stories(25, title="A supplier story")
+    search = client.get("/confessions/", {"q": "supplier"}).context["listing"]
+    assert len(search.page.object_list) == 10
+    assert search.page.paginator.num_pages == 3
+    assert len(client.get("/confessions/").context["listing"].page.object_list) == 20
