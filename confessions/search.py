@@ -100,9 +100,12 @@ def candidates(
     the stories with both the words and one of the slice's months, and reads only those: a word
     in a few per cent of the stories would otherwise have every match read to learn its month.
     The rest is searched by the words alone; a word that gets that far is a rare one."""
-    phrase = '"' in text
+    # A quoted phrase is looked for among the newest stories with all of its words; with a
+    # minus sign about, that pool could leave out stories the search finds (``-"cost overrun"``
+    # must not require "overrun"), so such a search is made without it.
+    pooled = '"' in text and "-" not in text
     sql = _candidates_sql(
-        sector=bool(sector), tag=tag_id is not None, phrase=phrase, slices=len(month_slices)
+        sector=bool(sector), tag=tag_id is not None, phrase=pooled, slices=len(month_slices)
     )
     parameters = {
         "approved": Status.APPROVED.value,

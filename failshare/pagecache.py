@@ -112,6 +112,8 @@ def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Calla
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if _read_in_this_request.get() is not None:  # a cached view inside another
+                return serve(request, *args, **kwargs)
             reading = _read_in_this_request.set({})
             try:
                 return serve(request, *args, **kwargs)

@@ -171,3 +171,22 @@ def test_a_page_kept_from_older_versions_is_never_served():
     # A slower request, built from the older versions, stores its page last.
     cache.set(key, stale)
     assert b"<p>3</p>" in counted_view(make_request()).content
+
+
+def test_a_cached_view_inside_another_shares_its_request_s_versions():
+    seen = []
+
+    @pagecache.cache_public_page("things")
+    def inner(request):
+        pagecache.bump("things")
+        return HttpResponse("inner")
+
+    @pagecache.cache_public_page("things")
+    def outer(request):
+        seen.append(pagecache.versions("things")[0])
+        inner(request)
+        seen.append(pagecache.versions("things")[0])
+        return HttpResponse("outer")
+
+    outer(make_request())
+    assert seen[1] == seen[0] + 1

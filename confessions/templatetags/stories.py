@@ -1,7 +1,11 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from confessions.cards import card_html
 from failshare.html import format_html_join_quickly
+
+CURRENT = mark_safe(' aria-current="true"')  # noqa: S308 - a constant
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
 
 register = template.Library()
 
@@ -23,7 +27,7 @@ def facet_items(facets):
         "",
         '<li><a href="{}"{}>{}</a> <span class="facet-count">({})</span></li>',
         (
-            (facet.url, ' aria-current="true"' if facet.selected else "", facet.label, facet.count)
+            (facet.url, CURRENT if facet.selected else "", facet.label, facet.count)
             for facet in facets
         ),
     )
@@ -35,5 +39,5 @@ def options(choices, selected):
     return format_html_join_quickly(
         "",
         '<option value="{}"{}>{}</option>',
-        ((value, " selected" if value == selected else "", label) for value, label in choices),
+        ((value, SELECTED if value == selected else "", label) for value, label in choices),
     )

@@ -209,3 +209,14 @@ def test_the_list_and_a_story_page_each_have_one_h1(client):
     for path in ("/confessions/", "/confessions/?q=zeppelin", story.get_absolute_url()):
         body = client.get(path).content.decode()
         assert len(re.findall(r"<h1[\s>]", body)) == 1, path
+
+
+def test_the_chosen_sector_and_order_are_marked_for_browsers_and_screen_readers(client):
+    make_story(title="Health story", sector=Sector.HEALTH, tags=("agile",))
+    make_story(title="Housing story", sector=Sector.HOUSING, tags=("agile",))
+    body = client.get("/confessions/", {"sector": "health", "sort": "me-too"}).content.decode()
+    link = '<a href="/confessions/?sector=health&amp;sort=me-too" aria-current="true">Health</a>'
+    assert link in body
+    assert '<option value="health" selected>Health (1)</option>' in body
+    assert '<option value="me-too" selected>' in body
+    assert body.count('aria-current="true"') == 1

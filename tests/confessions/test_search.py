@@ -203,3 +203,11 @@ def test_search_results_come_ten_a_page_and_the_list_twenty(client):
     assert len(search.page.object_list) == 10
     assert search.page.paginator.num_pages == 3
     assert len(client.get("/confessions/").context["listing"].page.object_list) == 20
+
+
+def test_a_negated_phrase_only_leaves_out_the_stories_with_that_phrase(client):
+    make_story(title="Budget story", what_happened="We set the budget too early.")
+    make_story(title="Budget overrun", what_happened="The budget had a cost overrun.")
+    make_story(title="Budget costs", what_happened="The budget cost more than we thought.")
+    found = {s.title for s in results(client.get("/confessions/", {"q": 'budget -"cost overrun"'}))}
+    assert found == {"Budget story", "Budget costs"}
