@@ -127,6 +127,14 @@ def candidates(
 
 
 _HIGHLIGHT_OPTIONS = f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}'"
+_MARKUP_PARAMETERS = {
+    "config": SEARCH_CONFIG,
+    "title_options": f"{_HIGHLIGHT_OPTIONS}, HighlightAll=true",
+    "lessons_options": (
+        f"{_HIGHLIGHT_OPTIONS}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+    ),
+    "approved": Status.APPROVED.value,
+}
 _HIGHLIGHTED_CARDS = (
     "SELECT id, slug, title, sector, published_month, me_too_count, "  # noqa: S608
     "ts_headline(%(config)s::regconfig, title, q, %(title_options)s), "
@@ -146,17 +154,7 @@ def highlighted_cards(ids: list[int], text: str) -> dict[int, dict]:
     HIGHLIGHT_CHARS of the lessons (what a card has room for), not all of them."""
     if not ids:
         return {}
-    parameters = {
-        "config": SEARCH_CONFIG,
-        "title_options": f"{_HIGHLIGHT_OPTIONS}, HighlightAll=true",
-        "lessons_options": (
-            f"{_HIGHLIGHT_OPTIONS}, MaxWords=35, MinWords=15, MaxFragments=2, "
-            "FragmentDelimiter=' … '"
-        ),
-        "text": text,
-        "ids": list(ids),
-        "approved": Status.APPROVED.value,
-    }
+    parameters = {**_MARKUP_PARAMETERS, "text": text, "ids": list(ids)}
     with connection.cursor() as cursor:
         cursor.execute(_HIGHLIGHTED_CARDS, parameters)
         return {

@@ -38,6 +38,34 @@ def _fresh_cache():
     cache.clear()
 
 
+CACHE_ROUND_TRIPS = ("get", "get_many", "set", "set_many", "add", "incr", "delete")
+
+
+@pytest.fixture
+def cache_round_trips(monkeypatch):
+    """The shared cache's calls as (name, keys), outermost only (get_many may call get)."""
+    from django.core.cache import cache
+
+    calls: list[tuple[str, list]] = []
+    inside: list[str] = []
+
+    def recording(name, call):
+        def recorded(keys, *args, **kwargs):
+            if not inside:
+                calls.append((name, [keys] if isinstance(keys, str) else list(keys)))
+            inside.append(name)
+            try:
+                return call(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        return recorded
+
+    for name in CACHE_ROUND_TRIPS:
+        monkeypatch.setattr(cache, name, recording(name, getattr(cache, name)))
+    return calls
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
