@@ -39,11 +39,12 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 # The speed targets: its own database (failshare_bench, recreated), gunicorn on loopback.
+# STORIES sets how many (100,000 unless given): make bench STORIES=1000000
 bench: $(VENV)/.runtime
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=2).ping()" 2>/dev/null \
 		|| { echo "Redis is not answering at 127.0.0.1:6379: start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379)"; exit 1; }
-	$(BIN)/python bench/run.py
+	STORIES=$(STORIES) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

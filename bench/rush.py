@@ -59,7 +59,7 @@ def prepare(*, users: int, places: int) -> Rush:
         # The events app changed what an event needs: say so instead of stopping the run.
         return Rush(note=f"could not create the rush's event: {error}")
     rush = Rush(path=path, event_id=event.pk)
-    rush.sessions = [(_signed_in_session(user), user.pk) for user in _verified_users(users)]
+    rush.sessions = [(signed_in_session(user), user.pk) for user in verified_users(users)]
     return rush
 
 
@@ -82,7 +82,8 @@ def _create_event(event_model, places: int):
     return event
 
 
-def _verified_users(count: int) -> list:
+def verified_users(count: int, *, name: str = "rush") -> list:
+    """``count`` new users, each with a verified primary email address, named ``name0000`` on."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -91,8 +92,8 @@ def _verified_users(count: int) -> list:
     # An unusable password: nobody signs in with these accounts, and no hashing per user.
     users = user_model.objects.bulk_create(
         user_model(
-            username=f"rush{number:04d}",
-            email=f"rush{number:04d}@example.org",
+            username=f"{name}{number:04d}",
+            email=f"{name}{number:04d}@example.org",
             password=make_password(None),
         )
         for number in range(count)
@@ -103,7 +104,8 @@ def _verified_users(count: int) -> list:
     return users
 
 
-def _signed_in_session(user) -> str:
+def signed_in_session(user) -> str:
+    """The key of a new session in which ``user`` is signed in, as signing in would leave it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 

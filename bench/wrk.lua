@@ -2,6 +2,8 @@
 --
 -- With BENCH_QUERIES set to a file of request paths (one a line), each thread cycles through
 -- them, starting at a different place; without it, wrk requests the URL it was given.
+-- Headers given to wrk with -H (a signed-in reader's Cookie) go with every request either way:
+-- wrk.format adds wrk.headers.
 -- done() prints one machine-readable line that run.py parses:
 --   BENCH_RESULT {"requests": ..., "rps": ..., "p50_ms": ..., ...}
 

@@ -1,7 +1,7 @@
 """The story list: reading its parameters, counting, faceting, searching and paging.
 
 Built to stay fast at 100,000 stories: counts and facets are computed once per change of the
-published stories (``confessions.cache.remember``), deep pages start from cached keyset
+published stories (``failshare.pagecache.remember``), deep pages start from cached keyset
 boundaries instead of scanning an OFFSET, and a search ranks a bounded set of candidates.
 """
 
@@ -13,15 +13,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.utils.safestring import SafeString, mark_safe
+from django.urls import reverse
 from taggit.models import Tag
 
-from confessions import search
-from confessions.cache import remember
-from confessions.cards import TagLink, attach_tags, cards
 from confessions.models import Confession, Sector
-from confessions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
-from failshare.html import escaped
+from confessions.search import Candidate
+from failshare import pagecache
+from failshare.models import STORIES
 
 PAGE_SIZE = 20
 # Search results come ten a page, as on most search pages: each card carries snippets marked up
@@ -80,6 +78,7 @@ class Listing:
     sector_counts: dict[str, int]
     typed_q: str
     unknown_tag: bool
+    path: str
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -103,7 +102,7 @@ class Listing:
 
     def url(self, **changes) -> str:
         current = {"q": self.q, "sector": self.sector, "tag": self.tag_slug, "sort": self.sort}
-        return list_url(current, **changes)
+        return list_url(self.path, current, **changes)
 
     @property
     def previous_url(self) -> str:
@@ -115,7 +114,7 @@ class Listing:
 
     @property
     def clear_url(self) -> str:
-        return "/confessions/"
+        return self.path
 
     @property
     def without_q_url(self) -> str:
@@ -130,8 +129,9 @@ class Listing:
         return self.url(tag="")
 
 
-def list_url(current: dict, **changes) -> str:
-    """The list's address with ``changes`` applied; defaults are left out, page resets to 1."""
+def list_url(path: str, current: dict, **changes) -> str:
+    """The list's address (``path``, reversed once per page: a list links to itself some thirty
+    times) with ``changes`` applied; defaults are left out, page resets to 1."""
     params = {**current, "page": 1, **changes}
     default_sort = "relevance" if params["q"] else "newest"
     if params["sort"] == default_sort:
@@ -139,7 +139,7 @@ def list_url(current: dict, **changes) -> str:
     if params["page"] == 1:
         params["page"] = ""
     query = urlencode({key: value for key, value in params.items() if value})
-    return f"/confessions/?{query}" if query else "/confessions/"
+    return f"{path}?{query}" if query else path
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -179,6 +179,11 @@ def clamp_page(requested: str, last: int) -> int:
 
 
 # Counts and facets of the published stories without a search, computed once per change.
+
+
+def remember(name: str, parts: tuple, compute, *, shared: bool = True):
+    """``compute()``, kept until the published stories change (``failshare.pagecache``)."""
+    return pagecache.remember(STORIES, name, parts, compute, shared=shared)
 
 
 def facet_table() -> dict:
@@ -278,32 +283,15 @@ class StorySequence:
             start, stop = start % BLOCK, start % BLOCK + (stop - start)
         # Find the page's ids on the narrow sort index first, then read just those rows.
         page_ids = rows.values("id")[start:stop]
-        return cards(Confession.objects.filter(id__in=page_ids).sorted_by(self.sort))
-
-
-@dataclass
-class SearchCard:
-    """What a card shows of a story found by a search (see ``confessions.cards.card_html``)."""
-
-    id: int
-    slug: str
-    title: str
-    sector: str
-    published_month: object
-    me_too_count: int
-    title_html: SafeString
-    lessons_html: SafeString
-    lessons_excerpt: str = ""
+        return list(Confession.objects.filter(id__in=page_ids).sorted_by(self.sort).for_cards())
 
 
 class SearchSequence:
-    """Ranked search candidates (already ordered); rows and snippets fetched per page only."""
+    """Ranked search candidates (already ordered); the cards are read per page only."""
 
-    def __init__(self, candidate_ids: list[int], text: str, tag_ids_by_story: dict, tags: dict):
+    def __init__(self, candidate_ids: list[int], text: str):
         self.ids = candidate_ids
         self.text = text
-        self.tag_ids_by_story = tag_ids_by_story
-        self.tags = tags
 
     def count(self) -> int:
         return len(self.ids)
@@ -313,65 +301,41 @@ class SearchSequence:
 
     def __getitem__(self, window: slice) -> list:
         ids = self.ids[window]
-        rows = search.highlighted_cards(ids, self.text)
-        by_id = {
-            i: SearchCard(
-                **{name: value for name, value in row.items() if not name.endswith("_marked")},
-                title_html=highlighted(row["title_marked"]),
-                lessons_html=highlighted(row["lessons_marked"]),
-            )
-            for i, row in rows.items()
-        }
-        # The candidates carry their tag ids; names come from the cached facet table.
-        tags_by_story = {
-            i: sorted(
-                (TagLink(*self.tags[t]) for t in self.tag_ids_by_story[i] if t in self.tags),
-                key=lambda tag: tag.name,
-            )
-            for i in ids
-        }
-        return attach_tags([by_id[i] for i in ids if i in by_id], tags_by_story)
+        found = Confession.objects.published().filter(id__in=ids).for_cards()
+        by_id = {story.id: story for story in found.highlighted(self.text)}
+        return [by_id[i] for i in ids if i in by_id]
 
 
-_HIGHLIGHT = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_STOP}]*){HIGHLIGHT_STOP}")
-
-
-def highlighted(text: str) -> SafeString:
-    """The text escaped, with only the search highlights turned into <mark>."""
-    html = _HIGHLIGHT.sub(r"<mark>\1</mark>", escaped(text))
-    return mark_safe(html.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))  # noqa: S308
-
-
-def _candidates(q: str, sector: str, tag_id: int | None) -> list[tuple]:
-    """Ranked (id, sector, me_too_count, month, rank, tag ids) for a search.
+def _candidates(q: str, sector: str, tag_id: int | None) -> list[Candidate]:
+    """The ranked candidates of a search, best first.
 
     Kept in this process only, for the next pages and other orders of the same search: sharing
     them cost two round trips to the shared cache on every new search, more than finding them
     again for the next page when another process serves it."""
 
     def compute():
-        found = search.candidates(
+        found = Confession.objects.search(
             q,
             limit=SEARCH_CANDIDATES,
             month_slices=facet_table()["month_slices"],
             sector=sector,
             tag_id=tag_id,
         )
-        return sorted(found, key=lambda c: (c[4], c[3], c[0]), reverse=True)
+        return sorted(found, key=lambda c: (c.rank, c.month, c.id), reverse=True)
 
     return remember("search", (q, sector, tag_id), compute, shared=False)
 
 
-def _ordered_candidates(candidates: list[tuple], sort: str) -> list[int]:
+def _ordered_candidates(candidates: list[Candidate], sort: str) -> list[int]:
     if sort == "newest":
-        candidates = sorted(candidates, key=lambda c: (c[3], c[0]), reverse=True)
+        candidates = sorted(candidates, key=lambda c: (c.month, c.id), reverse=True)
     elif sort == "me-too":
-        candidates = sorted(candidates, key=lambda c: (c[2], c[3], c[0]), reverse=True)
-    return [c[0] for c in candidates]
+        candidates = sorted(candidates, key=lambda c: (c.me_too_count, c.month, c.id), reverse=True)
+    return [c.id for c in candidates]
 
 
-def _search_tag_counts(candidates: list[tuple], tags: dict) -> list[tuple[str, str, int]]:
-    counts = Counter(tag_id for c in candidates for tag_id in c[5])
+def _search_tag_counts(candidates: list[Candidate], tags: dict) -> list[tuple[str, str, int]]:
+    counts = Counter(tag_id for c in candidates for tag_id in c.tag_ids)
     return [(*tags[tag_id], n) for tag_id, n in counts.most_common(TOP_TAGS) if tag_id in tags]
 
 
@@ -383,8 +347,11 @@ def browse(data) -> Listing:
     tag_name = table["tags"][tag_id][1] if tag_id is not None else ""
     unknown_tag = bool(tag_slug) and tag_id is None
 
+    path = reverse("confessions:list")
+
     def url(**changes):
-        return list_url({"q": q, "sector": sector, "tag": tag_slug, "sort": sort}, **changes)
+        current = {"q": q, "sector": sector, "tag": tag_slug, "sort": sort}
+        return list_url(path, current, **changes)
 
     capped = False
     if unknown_tag:
@@ -394,12 +361,9 @@ def browse(data) -> Listing:
     elif q:
         candidates = _candidates(q, sector, tag_id)
         capped = len(candidates) >= SEARCH_CANDIDATES
-        tag_ids_by_story = {c[0]: c[5] for c in candidates}
-        sequence = SearchSequence(
-            _ordered_candidates(candidates, sort), q, tag_ids_by_story, table["tags"]
-        )
+        sequence = SearchSequence(_ordered_candidates(candidates, sort), q)
         across_sectors = _candidates(q, "", tag_id) if sector else candidates
-        sector_counts = Counter(c[1] for c in across_sectors)
+        sector_counts = Counter(c.sector for c in across_sectors)
         # Tag facets count the search within the sector but across every tag.
         across_tags = _candidates(q, sector, None) if tag_id is not None else candidates
         tag_counts = _search_tag_counts(across_tags, table["tags"])
@@ -440,5 +404,6 @@ def browse(data) -> Listing:
         sector_counts=dict(sector_counts),
         typed_q=_CONTROL.sub(" ", data.get("q", ""))[: QUERY_MAX * 2],
         unknown_tag=unknown_tag,
+        path=path,
         notices=notices,
     )

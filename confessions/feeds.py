@@ -2,10 +2,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, linebreaks
 
-from confessions.cards import attach_tags
 from confessions.models import Confession
 
 FEED_ITEMS = 30
@@ -20,8 +19,10 @@ class LatestConfessionsFeed(Feed):
     feed_type = Atom1Feed
     title = f"{settings.SITE_NAME}: stories of what went wrong"
     subtitle = "The latest anonymous stories from public services, and what people learned."
-    link = "/confessions/"
+    link = reverse_lazy("confessions:list")
     author_name = settings.SITE_NAME
+    # Atom summaries are HTML: the template escapes the story text, never interprets it.
+    description_template = "confessions/feed_description.html"
 
     def items(self):
         latest = (
@@ -29,16 +30,10 @@ class LatestConfessionsFeed(Feed):
             .sorted_by("newest")
             .only("slug", "title", "sector", "published_month", "what_we_learned")[:FEED_ITEMS]
         )
-        return attach_tags(list(latest))
+        return latest.prefetch_related("tags")
 
     def item_title(self, item):
         return item.title
-
-    def item_description(self, item):
-        # Atom summaries are HTML: the story text is escaped, never interpreted.
-        sector = escape(item.get_sector_display())
-        lessons = linebreaks(item.what_we_learned, autoescape=True)
-        return f"<p>{sector}</p><h2>What we learned</h2>{lessons}"
 
     def item_pubdate(self, item):
         return month_start(item.published_month)
@@ -47,4 +42,4 @@ class LatestConfessionsFeed(Feed):
         return month_start(item.published_month)
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tag_list]
+        return [tag.name for tag in item.tags.all()]

@@ -1,6 +1,5 @@
 """Forms for sharing a story and for checking it with a receipt code."""
 
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,17 +18,16 @@ from confessions.models import (
     Impact,
     OrganisationSize,
     Sector,
+    no_control_characters,
 )
-from confessions.receipts import new_receipt_code
-from confessions.services import confession_find_by_receipt
+from confessions.receipts import new_receipt_code, normalise_code
+from failshare.tagging import parse_tags
 
 TAG_MAX = 40
 TAGS_MAX = 8
 # A form left open longer than this is sent again with a fresh key (nothing typed is lost).
 TOKEN_MAX_AGE = 7 * 24 * 3600
 _FORM_SALT = "confessions.submission"
-# Control characters other than tab and line breaks cannot be shown or put in a feed.
-_CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 TERMS = (
     "Your story is published without attribution, under the Chatham House rule. "
@@ -46,15 +44,6 @@ HONEYPOT_PROBLEM = (
     "“Leave this field empty” empty, then continue again."
 )
 WRONG_RECEIPT = "We could not find a story with that receipt code. Check the code and try again."
-
-
-def no_control_characters(value: str) -> None:
-    if _CONTROL_CHARACTERS.search(value):
-        raise ValidationError(
-            "Remove the control characters (invisible characters copied from another program) "
-            "from this text.",
-            code="control_characters",
-        )
 
 
 def _text_field(*, label: str, hint: str, max_length: int, missing: str, long: bool = True):
@@ -231,9 +220,8 @@ class ConfessionForm(forms.Form):
         self.fields["title"].widget.attrs["autocomplete"] = "off"
 
     def clean_tags(self) -> list[str]:
-        # Commas only: "user research" is one topic, not two.
-        typed = self.cleaned_data["tags"].split(",")
-        tags = [" ".join(tag.split()).lower() for tag in typed if tag.strip()]
+        # Parsed as the admin parses them: "user research" is one topic, not two.
+        tags = parse_tags(self.cleaned_data["tags"])
         if len(tags) > TAGS_MAX:
             raise ValidationError(f"Choose at most {TAGS_MAX} topics (you gave {len(tags)}).")
         for tag in tags:
@@ -241,7 +229,7 @@ class ConfessionForm(forms.Form):
                 raise ValidationError(f"Each topic must be {TAG_MAX} characters or fewer.")
             if not any(character.isalnum() for character in tag):
                 raise ValidationError("Each topic needs at least one letter or number.")
-        return list(dict.fromkeys(tags))
+        return tags
 
     def carried_fields(self) -> list[forms.BoundField]:
         """The fields the "check your answers" page carries on, hidden, to the next step."""
@@ -296,15 +284,14 @@ class ReceiptForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
-        self.confession = confession_find_by_receipt(code=code)
-        if self.confession is None:
+        if normalise_code(code) is None:
             raise ValidationError(WRONG_RECEIPT, code="wrong")
         return code
 
     @property
-    def wrong_code(self) -> bool:
-        """True when a code was given and matched no story (counted against the client)."""
-        return bool(self.data.get("code", "").strip()) and "code" in self.errors
+    def code_given(self) -> bool:
+        """Whether something was typed: a wrong code counts against the client, none does not."""
+        return bool(self.data.get("code", "").strip())
 
 
 class WithdrawForm(forms.Form):

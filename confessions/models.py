@@ -1,24 +1,43 @@
+import re
 import secrets
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
+    SearchHeadline,
     SearchQuery,
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import Left, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import TaggedItemBase
 
 SEARCH_CONFIG = "english"
+# Marks ts_headline puts around the words a search found: control characters, which no story
+# can contain (no_control_characters), so a writer can never type a mark of their own.
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_STOP = "\x03"
+# A search card's lessons snippet is looked for in this much of the lessons.
+HIGHLIGHT_CHARS = 1000
+# Control characters other than tab and line breaks cannot be shown or put in a feed.
+_CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(value: str) -> None:
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the control characters (invisible characters copied from another program) "
+            "from this text.",
+            code="control_characters",
+        )
 
 
 class Sector(models.TextChoices):
@@ -53,6 +72,10 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# "Published" is defined here once: the queryset, the partial indexes, the check constraint, the
+# search SQL and the triggers that make cached pages stale all derive from it.
+PUBLISHED = Q(status=Status.APPROVED)
+
 TITLE_MAX = 120
 SECTION_MAX = 5000
 
@@ -71,7 +94,7 @@ def search_query(text: str) -> SearchQuery:
 
 class ConfessionQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.APPROVED)
+        return self.filter(PUBLISHED)
 
     def pending(self):
         return self.filter(status=Status.PENDING)
@@ -82,13 +105,11 @@ class ConfessionQuerySet(models.QuerySet):
     def tagged(self, tag_id: int | None):
         if tag_id is None:
             return self
-        # EXISTS probes taggit's (content type, object, tag) index row by row, so a list walks
-        # its sort index and stops after one page instead of joining every tagged story.
-        story_type = ContentType.objects.get_for_model(self.model)
-        tagged_items = TaggedItem.objects.filter(
-            content_type=story_type, tag_id=tag_id, object_id=OuterRef("pk")
+        # EXISTS probes the (story, tag) index row by row, so a list walks its sort index and
+        # stops after one page instead of joining every tagged story.
+        return self.filter(
+            Exists(TaggedStory.objects.filter(tag_id=tag_id, content_object=OuterRef("pk")))
         )
-        return self.filter(Exists(tagged_items))
 
     def sorted_by(self, sort: str):
         return self.order_by(*(f"-{key}" for key in SORT_KEYS[sort]))
@@ -119,9 +140,39 @@ class ConfessionQuerySet(models.QuerySet):
         return [tuple(row) for row in rows]
 
     def for_cards(self):
-        """Only what a story card shows: no long texts, a lessons excerpt (tags: cards.py)."""
-        return self.only("slug", "title", "sector", "published_month", "me_too_count").annotate(
-            lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS)
+        """Only what a story card shows (``confessions/_card.html``): no long texts, an excerpt
+        of the lessons, and the tags."""
+        return (
+            self.only("slug", "title", "sector", "published_month", "me_too_count")
+            .annotate(lessons_excerpt=Left("what_we_learned", EXCERPT_CHARS))
+            .prefetch_related("tags")
+        )
+
+    def search(self, text: str, *, limit: int, month_slices=(), sector="", tag_id=None):
+        """The newest ``limit`` published stories that match ``text``, ranked, as
+        ``confessions.search.Candidate`` rows (whatever this queryset was filtered by)."""
+        from confessions import search
+
+        return search.candidates(
+            text, limit=limit, month_slices=month_slices, sector=sector, tag_id=tag_id
+        )
+
+    def highlighted(self, text: str):
+        """Annotate ``title_marked`` and ``lessons_marked``: the title, and a snippet of the
+        lessons' opening, with the words ``text`` finds between the highlight marks."""
+        query = search_query(text)
+        marks = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
+        return self.annotate(
+            title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
+            lessons_marked=SearchHeadline(
+                Left("what_we_learned", HIGHLIGHT_CHARS),
+                query,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
         )
 
     def related_to(self, confession: "Confession", tag_ids: list[int], pool: int = 300):
@@ -131,30 +182,17 @@ class ConfessionQuerySet(models.QuerySet):
         tens of thousands of stories, and counting shared tags for all of them is slow."""
         if not tag_ids:
             return self.none()
-        story_type = ContentType.objects.get_for_model(self.model)
-        recent_sharing = (
-            TaggedItem.objects.filter(content_type=story_type, tag_id__in=tag_ids)
-            .exclude(object_id=confession.pk)
-            .order_by("-object_id")
-            .values("object_id")[:pool]
-        )
-        # A correlated count, not a join through the tags relation: that join casts taggit's
-        # integer object_id to our bigint id, which keeps PostgreSQL off taggit's index.
-        shared_tags = (
-            TaggedItem.objects.filter(
-                content_type=story_type, tag_id__in=tag_ids, object_id=OuterRef("pk")
-            )
-            .order_by()
-            .values("object_id")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
+        sharing = TaggedStory.objects.filter(tag_id__in=tag_ids).exclude(content_object=confession)
+        recent_sharing = sharing.order_by("-content_object_id").values("content_object_id")[:pool]
         return (
             self.filter(id__in=recent_sharing)
-            .annotate(shared_tags=Subquery(shared_tags))
+            .annotate(shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
             .only("slug", "title", "sector", "published_month")
             .order_by("-shared_tags", "-published_month", "-id")
         )
+
+
+SECTION_VALIDATORS = [MaxLengthValidator(SECTION_MAX), no_control_characters]
 
 
 def new_slug(title: str) -> str:
@@ -171,19 +209,19 @@ class Confession(models.Model):
     """An anonymous story. Nothing here may link it to a person: no user, address or exact time."""
 
     slug = models.SlugField(max_length=80, unique=True, editable=False)
-    title = models.CharField(max_length=TITLE_MAX)
+    title = models.CharField(max_length=TITLE_MAX, validators=[no_control_characters])
     sector = models.CharField(max_length=32, choices=Sector.choices)
     organisation_size = models.CharField(
         "organisation size", max_length=16, choices=OrganisationSize.choices, blank=True
     )
-    what_happened = models.TextField(validators=[MaxLengthValidator(SECTION_MAX)])
-    what_went_wrong = models.TextField(
-        "what went wrong and why", validators=[MaxLengthValidator(SECTION_MAX)]
-    )
-    what_we_learned = models.TextField(validators=[MaxLengthValidator(SECTION_MAX)])
-    what_we_would_do_differently = models.TextField(validators=[MaxLengthValidator(SECTION_MAX)])
+    what_happened = models.TextField(validators=SECTION_VALIDATORS)
+    what_went_wrong = models.TextField("what went wrong and why", validators=SECTION_VALIDATORS)
+    what_we_learned = models.TextField(validators=SECTION_VALIDATORS)
+    what_we_would_do_differently = models.TextField(validators=SECTION_VALIDATORS)
     impact = models.CharField(max_length=16, choices=Impact.choices, blank=True)
-    tags = TaggableManager(blank=True, help_text="Comma-separated topics, e.g. procurement")
+    tags = TaggableManager(
+        through="TaggedStory", blank=True, help_text="Comma-separated topics, e.g. procurement"
+    )
 
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -217,7 +255,7 @@ class Confession(models.Model):
         constraints = [
             # Lists, deep pages and search sort published stories by month.
             models.CheckConstraint(
-                condition=~models.Q(status="approved") | models.Q(published_month__isnull=False),
+                condition=~PUBLISHED | models.Q(published_month__isnull=False),
                 name="confession_published_has_month",
             ),
         ]
@@ -228,17 +266,17 @@ class Confession(models.Model):
             models.Index(
                 fields=["-published_month", "-id"],
                 name="confession_published_idx",
-                condition=models.Q(status="approved"),
+                condition=PUBLISHED,
             ),
             models.Index(
                 fields=["sector", "-published_month", "-id"],
                 name="confession_sector_idx",
-                condition=models.Q(status="approved"),
+                condition=PUBLISHED,
             ),
             models.Index(
                 fields=["-me_too_count", "-published_month", "-id"],
                 name="confession_me_too_idx",
-                condition=models.Q(status="approved"),
+                condition=PUBLISHED,
             ),
         ]
 
@@ -247,6 +285,25 @@ class Confession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("confessions:detail", args=[self.slug])
+
+
+class TaggedStory(TaggedItemBase):
+    """A story's tag: taggit's shared Tag table, linked by a real foreign key."""
+
+    content_object = models.ForeignKey(
+        Confession, on_delete=models.CASCADE, related_name="tagged_items", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            # Also the index for "has this story this tag?" and for a story's tags.
+            models.UniqueConstraint(fields=["content_object", "tag"], name="one_tag_per_story"),
+        ]
+        # Stories with a tag, newest (highest id) first: related stories and tag pages.
+        indexes = [models.Index(fields=["tag", "-content_object"], name="taggedstory_tag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.content_object_id}: {self.tag_id}"
 
 
 class Decision(models.TextChoices):

@@ -1,46 +1,53 @@
-"""Full-text search of the published stories, written out in SQL.
+"""Full-text search of the published stories: the one statement written out in SQL.
 
-A search page runs two statements: one finds and ranks the candidates, one marks up the matches
-in the cards of the page shown. Both are built from fixed pieces rather than by the ORM: for
-every new search, building them with the ORM cost more than PostgreSQL took to run them.
+Finding and ranking the candidates of a search is the statement the search target rests on
+(see ``candidates``); it is built from fixed pieces rather than by the ORM, derived from the
+models' names and ``Status.APPROVED``. Everything else a search page reads (the cards of the
+page shown, with the matches marked) goes through the ORM: ``ConfessionQuerySet.search`` and
+``ConfessionQuerySet.highlighted``.
 """
 
 import datetime
 from functools import cache
+from typing import NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from taggit.models import TaggedItem
 
-from confessions.models import SEARCH_CONFIG, Confession, Status
+from confessions.models import SEARCH_CONFIG, Confession, Status, TaggedStory
 
-# Markers ts_headline puts around matches; private-use characters never typed in a story.
-HIGHLIGHT_START = "\ue000"
-HIGHLIGHT_STOP = "\ue001"
-# A search card's lessons snippet is looked for in this much of the lessons.
-HIGHLIGHT_CHARS = 1000
 # A quoted phrase is looked for among at most this many of the newest stories with its words.
 PHRASE_POOL = 2000
-# Candidates carry their month as a number of days since this date: cheaper to cache than dates.
+# Candidates carry their month as a number of days since this date: cheaper to keep than dates.
 MONTH_EPOCH = datetime.date(2000, 1, 1)
 
 _STORIES = connection.ops.quote_name(Confession._meta.db_table)
-_TAGGED = connection.ops.quote_name(TaggedItem._meta.db_table)
+_TAGGED = connection.ops.quote_name(TaggedStory._meta.db_table)
+
+
+class Candidate(NamedTuple):
+    """A published story a search found, with what ordering and facets need."""
+
+    id: int
+    sector: str
+    me_too_count: int
+    month: int  # days since MONTH_EPOCH
+    rank: float
+    tag_ids: list[int]
 
 
 def _matching(query: str, *, sector: bool, tag: bool) -> str:
     """The conditions on a published story (as ``s``) that ``query`` matches."""
     conditions = [
-        "s.status = %(approved)s",
+        "s.status = %(published)s",
         f"s.search_vector @@ websearch_to_tsquery(%(config)s::regconfig, {query})",
     ]
     if sector:
         conditions.append("s.sector = %(sector)s")
     if tag:
-        # EXISTS probes taggit's (content type, object, tag) index for each story found.
+        # EXISTS probes the (story, tag) index for each story found.
         conditions.append(
-            f"EXISTS (SELECT 1 FROM {_TAGGED} t WHERE t.content_type_id = %(story_type)s "  # noqa: S608
-            "AND t.tag_id = %(tag)s AND t.object_id = s.id)"
+            f"EXISTS (SELECT 1 FROM {_TAGGED} t "  # noqa: S608
+            "WHERE t.content_object_id = s.id AND t.tag_id = %(tag)s)"
         )
     return " AND ".join(conditions)
 
@@ -72,8 +79,7 @@ def _candidates_sql(*, sector: bool, tag: bool, phrase: bool, slices: int) -> st
     return (
         "SELECT m.id, m.sector, m.me_too_count, m.published_month - %(epoch)s, "  # noqa: S608
         "ts_rank(m.search_vector, websearch_to_tsquery(%(config)s::regconfig, %(text)s)), "
-        f"ARRAY(SELECT t.tag_id FROM {_TAGGED} t "
-        "WHERE t.content_type_id = %(story_type)s AND t.object_id = m.id) "
+        f"ARRAY(SELECT t.tag_id FROM {_TAGGED} t WHERE t.content_object_id = m.id) "
         f"FROM ({newest}) AS m"
     )
 
@@ -85,9 +91,8 @@ def candidates(
     month_slices: tuple[tuple[datetime.date, ...], ...] = (),
     sector: str = "",
     tag_id: int | None = None,
-) -> list[tuple]:
-    """Up to ``limit`` newest published matches of ``text`` as (id, sector, me_too_count,
-    month as days since MONTH_EPOCH, rank, tag ids).
+) -> list[Candidate]:
+    """Up to ``limit`` newest published matches of ``text``.
 
     Ranking every match of a common word would read tens of thousands of search vectors; only
     the newest ``limit`` matches are ranked and have their tags looked up, in an outer query so
@@ -108,12 +113,11 @@ def candidates(
         sector=bool(sector), tag=tag_id is not None, phrase=pooled, slices=len(month_slices)
     )
     parameters = {
-        "approved": Status.APPROVED.value,
+        "published": Status.APPROVED.value,
         "config": SEARCH_CONFIG,
         "text": text,
         "limit": limit,
         "epoch": MONTH_EPOCH,
-        "story_type": ContentType.objects.get_for_model(Confession).id,
         "sector": sector,
         "tag": tag_id,
         "loose": text.replace('"', " "),
@@ -123,45 +127,4 @@ def candidates(
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
-        return cursor.fetchall()
-
-
-_HIGHLIGHT_OPTIONS = f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}'"
-_MARKUP_PARAMETERS = {
-    "config": SEARCH_CONFIG,
-    "title_options": f"{_HIGHLIGHT_OPTIONS}, HighlightAll=true",
-    "lessons_options": (
-        f"{_HIGHLIGHT_OPTIONS}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
-    ),
-    "approved": Status.APPROVED.value,
-}
-_HIGHLIGHTED_CARDS = (
-    "SELECT id, slug, title, sector, published_month, me_too_count, "  # noqa: S608
-    "ts_headline(%(config)s::regconfig, title, q, %(title_options)s), "
-    f"ts_headline(%(config)s::regconfig, left(what_we_learned, {HIGHLIGHT_CHARS}), q, "
-    "%(lessons_options)s) "
-    f"FROM {_STORIES}, websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q "
-    "WHERE id = ANY(%(ids)s) AND status = %(approved)s"
-)
-_CARD_COLUMNS = ("id", "slug", "title", "sector", "published_month", "me_too_count")
-
-
-def highlighted_cards(ids: list[int], text: str) -> dict[int, dict]:
-    """Card columns of these published stories, with the title and a lessons snippet marked up
-    where they match (between HIGHLIGHT_START and _STOP), by id.
-
-    ts_headline reparses each text, so it runs on these rows only, and on the opening
-    HIGHLIGHT_CHARS of the lessons (what a card has room for), not all of them."""
-    if not ids:
-        return {}
-    parameters = {**_MARKUP_PARAMETERS, "text": text, "ids": list(ids)}
-    with connection.cursor() as cursor:
-        cursor.execute(_HIGHLIGHTED_CARDS, parameters)
-        return {
-            row[0]: {
-                **dict(zip(_CARD_COLUMNS, row[:6], strict=True)),
-                "title_marked": row[6],
-                "lessons_marked": row[7],
-            }
-            for row in cursor.fetchall()
-        }
+        return [Candidate(*row) for row in cursor.fetchall()]

@@ -1,10 +1,9 @@
-"""This app's part of the home page and of the tag page (see failshare/home.py)."""
+"""This app's part of the home page and of the tag page (used by failshare/views.py)."""
 
-from django.contrib.contenttypes.models import ContentType
-from taggit.models import TaggedItem
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from confessions.browse import facet_table, published_count_for_tag
-from confessions.cards import cards
 from confessions.models import Confession
 
 HOME_STORIES = 5
@@ -12,21 +11,19 @@ TAG_STORIES = 20
 
 
 def home() -> dict:
-    latest = Confession.objects.published().sorted_by("newest")[:HOME_STORIES]
-    return {"latest_confessions": cards(latest)}
+    latest = Confession.objects.published().sorted_by("newest").for_cards()[:HOME_STORIES]
+    return {"latest_confessions": latest}
 
 
 def tag(tag) -> dict:
-    stories = Confession.objects.published().tagged(tag.id).sorted_by("newest")
+    stories = Confession.objects.published().tagged(tag.id).sorted_by("newest").for_cards()
     return {
-        "tagged_confessions": cards(stories[:TAG_STORIES]),
+        "tagged_confessions": stories[:TAG_STORIES],
         "tagged_confession_count": published_count_for_tag(tag.id),
+        "tagged_confessions_url": f"{reverse('confessions:list')}?{urlencode({'tag': tag.slug})}",
     }
 
 
-def hides_tag(tag) -> bool:
-    """True for a tag known only from unpublished stories: its name must not be shown yet."""
-    if tag.id in facet_table()["tags"]:
-        return False
-    story_type = ContentType.objects.get_for_model(Confession)
-    return not TaggedItem.objects.filter(tag=tag).exclude(content_type=story_type).exists()
+def shows_tag(tag) -> bool:
+    """Whether a published story has this tag."""
+    return tag.id in facet_table()["tags"]

@@ -1,7 +1,7 @@
 """Writes to stories: submission by the public, and every moderation decision.
 
-Each function that changes what the public sees calls ``confessions.cache.published_changed``
-inside its transaction (which marks the cached pages stale again once it commits).
+Cached public pages go stale by themselves: PostgreSQL raises the stories' version in the same
+transaction as any change to a published story (see failshare/models.py).
 """
 
 import uuid
@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from confessions import cache, tasks
+from confessions import tasks
 from confessions.models import Confession, Decision, ModerationDecision, Status, new_slug
 from confessions.receipts import receipt_hash
 
@@ -125,7 +125,6 @@ def confession_approve(*, confession: Confession, moderator: AbstractBaseUser) -
         confession.full_clean()
         confession.save(update_fields=["slug", "status", "rejection_reason", "published_month"])
         _record(confession, moderator, Decision.APPROVED)
-        cache.published_changed()
     return confession
 
 
@@ -145,7 +144,6 @@ def _take_off_the_site(
         confession.full_clean()
         confession.save(update_fields=["status", "rejection_reason"])
         _record(confession, moderator, decision, reason)
-        cache.published_changed()
     return confession
 
 
@@ -186,7 +184,7 @@ def confession_record_edit(
     Only the changed columns are written, so a decision taken meanwhile is not undone.
     """
     with transaction.atomic():
-        current = _locked(confession)
+        _locked(confession)
         columns = [name for name in changed_fields if name in _EDITABLE_COLUMNS]
         confession.full_clean()
         if columns:
@@ -197,8 +195,6 @@ def confession_record_edit(
                 for name in changed_fields
             ]
             _record(confession, moderator, Decision.EDITED, "Changed: " + ", ".join(labels))
-        if current.status == Status.APPROVED:
-            cache.published_changed()
     return confession
 
 
@@ -211,7 +207,6 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         confession = Confession.objects.select_for_update().get(pk=confession.pk)
         if confession.status == Status.WITHDRAWN:
             return confession
-        was_public = confession.status == Status.APPROVED
         confession.title = WITHDRAWN_TITLE
         confession.slug = new_slug("withdrawn")
         for field in _TEXT_FIELDS:
@@ -224,6 +219,4 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         confession.save()
         confession.tags.clear()
         confession.decisions.update(reason="")
-        if was_public:
-            cache.published_changed()
     return confession

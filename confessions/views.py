@@ -1,23 +1,55 @@
+"""The stories: reading them (list, search, one story, the feed), "this happened to us too",
+sharing one (form, check your answers, receipt) and checking it with a receipt code.
+
+Sharing is the same for everybody, signed in or not: nothing there reads or keeps who the
+writer is, and none of its pages is cached anywhere (``never_cache`` sends ``no-store``).
+"""
+
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from confessions import me_too
 from confessions.browse import browse
-from confessions.cache import me_too_changed, story_namespace
 from confessions.feeds import LatestConfessionsFeed
+from confessions.forms import (
+    WRONG_RECEIPT,
+    ConfessionForm,
+    ReceiptForm,
+    SubmissionToken,
+    WithdrawForm,
+    spam_problem,
+)
 from confessions.models import Confession
+from confessions.receipts import receipt_hash
+from confessions.services import (
+    AlreadySubmitted,
+    confession_find_by_receipt,
+    confession_submit,
+    confession_withdraw,
+)
+from failshare.models import STORIES
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
+from failshare.ratelimit import RateLimit
 
 RELATED_STORIES = 3
+STORIES_PER_CLIENT = RateLimit("confession-submit", limit=5, period=3600)
+WRONG_RECEIPTS_PER_CLIENT = RateLimit("confession-receipt", limit=10, period=900)
 
-feed = require_safe(cache_public_page("stories")(LatestConfessionsFeed()))
+feed = require_safe(cache_public_page(STORIES)(LatestConfessionsFeed()))
 
 
 @require_safe
-@cache_public_page("stories")
+@cache_public_page(STORIES)
 def confession_list(request):
     return render(request, "confessions/list.html", {"listing": browse(request.GET)})
+
+
+def _me_too_count(request, slug):
+    """Part of a story page's cache key: a press changes that page, and only that page."""
+    published = Confession.objects.published().filter(slug=slug)
+    return published.values_list("me_too_count", flat=True).first()
 
 
 @require_safe
@@ -25,8 +57,7 @@ def detail(request, slug):
     # Someone who pressed "this happened to us too" sees their own pressed state: never cached.
     if me_too.has_pressed(request, slug):
         return _render_detail(request, slug, pressed=True)
-    cached = cache_public_page("stories", story_namespace(slug))(_render_detail)
-    return cached(request, slug)
+    return _cached_detail(request, slug)
 
 
 def _render_detail(request, slug, pressed=False):
@@ -44,6 +75,9 @@ def _render_detail(request, slug, pressed=False):
     return render(request, "confessions/detail.html", context)
 
 
+_cached_detail = cache_public_page(STORIES, version_of_page=_me_too_count)(_render_detail)
+
+
 @require_POST
 def me_too_press(request, slug):
     confession = get_object_or_404(Confession.objects.published().only("id", "slug"), slug=slug)
@@ -51,6 +85,88 @@ def me_too_press(request, slug):
     if not me_too.has_pressed(request, slug):
         if me_too.claim(request, confession.id):
             Confession.objects.filter(pk=confession.pk).update(me_too_count=F("me_too_count") + 1)
-            me_too_changed(slug)
         me_too.remember(request, response, slug)
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def share(request):
+    if request.method != "POST":
+        return _form_page(request, ConfessionForm(), SubmissionToken.issue())
+    form = ConfessionForm(request.POST)
+    token = SubmissionToken.load(request.POST.get("token"))
+    if problem := spam_problem(request.POST, token):
+        return _form_page(request, form, token or SubmissionToken.issue(), problem, status=400)
+    if request.POST.get("step") == "edit" or not form.is_valid():
+        return _form_page(request, form, token)
+    if request.POST.get("step") != "submit":
+        return _preview_page(request, form, token)
+    return _submit(request, form, token)
+
+
+def _submit(request, form: ConfessionForm, token: SubmissionToken):
+    stored = Confession.objects.filter(submission_key=token.key).first()
+    if stored is None and STORIES_PER_CLIENT.is_exceeded(request):
+        return _preview_page(request, form, token, rate_limited=True, status=429)
+    if stored is None:
+        try:
+            confession_submit(
+                **form.story(), receipt_code=token.receipt_code, submission_key=token.key
+            )
+            STORIES_PER_CLIENT.hit(request)
+        except AlreadySubmitted as already:  # the same form, sent twice at the same moment
+            stored = already.confession
+    if stored is not None and stored.receipt_hash != receipt_hash(token.receipt_code):
+        return render(request, "confessions/already_received.html")
+    # A retried post carries the same code, so it gets the same receipt page again.
+    return render(request, "confessions/submitted.html", {"receipt_code": token.receipt_code})
+
+
+def _form_page(request, form, token, problem: str = "", status: int = 200):
+    context = {"form": form, "token": token.dumps(), "problem": problem}
+    return render(request, "confessions/new.html", context, status=status)
+
+
+def _preview_page(request, form, token, rate_limited: bool = False, status: int = 200):
+    context = {
+        "form": form,
+        "token": token.dumps(),
+        "preview": form.preview(),
+        "identifying": form.identifying(),
+        "rate_limited": rate_limited,
+    }
+    return render(request, "confessions/preview.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def receipt(request):
+    if request.method != "POST":
+        return render(request, "confessions/receipt.html", {"form": ReceiptForm()})
+    if WRONG_RECEIPTS_PER_CLIENT.is_exceeded(request):
+        return render(request, "confessions/receipt_too_many.html", status=429)
+    form = ReceiptForm(request.POST)
+    confession = None
+    if form.is_valid():
+        confession = confession_find_by_receipt(code=form.cleaned_data["code"])
+        if confession is None:
+            form.add_error("code", WRONG_RECEIPT)
+    if confession is None:
+        if form.code_given:
+            WRONG_RECEIPTS_PER_CLIENT.hit(request)
+        return render(request, "confessions/receipt.html", {"form": form})
+    withdraw_form = WithdrawForm()
+    just_withdrawn = False
+    if request.POST.get("action") == "withdraw":
+        withdraw_form = WithdrawForm(request.POST)
+        if withdraw_form.is_valid():
+            confession = confession_withdraw(confession=confession)
+            just_withdrawn = True
+    context = {
+        "confession": confession,
+        "code": form.cleaned_data["code"],
+        "withdraw_form": withdraw_form,
+        "just_withdrawn": just_withdrawn,
+    }
+    return render(request, "confessions/receipt_status.html", context)

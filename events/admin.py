@@ -1,12 +1,11 @@
 import csv
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django.utils.html import format_html
 
 from events import services
 from events.models import Answer, Event, EventStatus, Question, Registration
-from failshare import pagecache
 
 # Spreadsheets run cells starting with these as formulas; attendees type the answers.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,26 +65,8 @@ class QuestionInline(admin.StackedInline):
     fields = [("label", "kind"), "help_text", "choices", ("required", "order")]
 
 
-class EventAdminForm(forms.ModelForm):
-    """The admin builds the fields from EventAdmin.fieldsets."""
-
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if self.instance.pk and capacity is not None:
-            # The admin saves inside one transaction: the lock holds until the event is saved,
-            # so nobody can take a place between this check and the save.
-            confirmed = services.confirmed_count_locked(self.instance)
-            if capacity < confirmed:
-                raise forms.ValidationError(
-                    f"{confirmed} places are already confirmed: capacity cannot be lower. "
-                    "Cancel registrations first if you need fewer places."
-                )
-        return capacity
-
-
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    form = EventAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [QuestionInline]
     list_display = ["title", "starts_at", "city", "status", "places", "attendee_links"]
@@ -124,6 +104,20 @@ class EventAdmin(admin.ModelAdmin):
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        view = super().changeform_view
+        try:
+            return view(request, object_id, form_url, extra_context)
+        except ValidationError:
+            # The form was valid, then services.event_save, checking again with the event
+            # locked, found otherwise (places taken in between); nothing was saved. Validated
+            # again, the form shows the error on its field with everything typed kept.
+            try:
+                return view(request, object_id, form_url, extra_context)
+            except ValidationError as error:  # and again: registrations kept coming
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         promoted = services.event_save(event=obj)
         if promoted:
@@ -134,18 +128,6 @@ class EventAdmin(admin.ModelAdmin):
             )
         if change and "status" in form.changed_data and obj.status == EventStatus.CANCELLED:
             self.message_user(request, "Everyone registered will be emailed that it is cancelled.")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        transaction.on_commit(lambda: pagecache.bump("events"))
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(lambda: pagecache.bump("events"))
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(lambda: pagecache.bump("events"))
 
     @admin.action(
         description="Cancel selected events and email everyone registered", permissions=["change"]
@@ -181,7 +163,10 @@ class EventAdmin(admin.ModelAdmin):
     def attendees_csv_view(self, request, object_id):
         if not request.user.has_perm("events.view_registration"):
             raise PermissionDenied
-        event = get_object_or_404(Event, pk=object_id)
+        # get_object() answers None for an id that is not one (not a number), as for a missing one.
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404("No such event.")
         return attendees_csv(event.registrations.all(), f"{event.slug}-attendees.csv")
 
 

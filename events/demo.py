@@ -15,7 +15,6 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
-from failshare import pagecache
 
 WORKSHOP_SUMMARY = (
     "A free, hands-on day for people in public services: bring a project that went wrong and "
@@ -231,6 +230,4 @@ def seed(*, bulk_confessions: int, seed: int) -> list[str]:
         if waiting is not None:
             _fill(event, waiting)
         lines.append(f"Added event: {event.title}")
-    if lines:
-        pagecache.bump("events")
     return lines

@@ -1,5 +1,4 @@
 from datetime import datetime
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,8 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from taggit.managers import TaggableManager
-
-from failshare.rowread import column, read_one, select_with_exists
+from taggit.models import TaggedItemBase
 
 
 class Kind(models.TextChoices):
@@ -64,24 +62,6 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class EventManager(models.Manager.from_queryset(EventQuerySet)):
-    def get_for_registration(self, slug: str) -> "Event":
-        """The event with a public page at this address, with ``has_questions``, in one query
-        written out (see ``failshare.rowread``): it runs on every registration. Raises
-        ``Event.DoesNotExist``."""
-        params = [slug, EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value]
-        event = read_one(self.model, _registration_query(), params, "has_questions")
-        if event is None:
-            raise self.model.DoesNotExist(f"No public event at {slug!r}.")
-        return event
-
-
-@cache
-def _registration_query() -> str:
-    sql = select_with_exists(Event, Question, "event")
-    return f"{sql} WHERE {column(Event, 'slug')} = %s AND {column(Event, 'status')} IN (%s, %s)"
-
-
 hashtag_validator = RegexValidator(
     r"^#?\w+$", "A hashtag is one word of letters, digits or underscores, e.g. #LearnFromFailure."
 )
@@ -116,14 +96,16 @@ class Event(models.Model):
     )
     hashtag = models.CharField(max_length=60, blank=True, validators=[hashtag_validator])
     organisers = models.CharField("organisers or facilitators", max_length=300, blank=True)
-    tags = TaggableManager(blank=True, help_text="Comma-separated topics, shared with stories.")
+    tags = TaggableManager(
+        through="TaggedEvent", blank=True, help_text="Comma-separated topics, shared with stories."
+    )
     status = models.CharField(
         max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT, db_index=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EventManager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -156,6 +138,14 @@ class Event(models.Model):
         opens = self.registration_opens_at
         if opens and ((closes and opens >= closes) or (self.starts_at and opens >= self.starts_at)):
             errors["registration_opens_at"] = "Registration must open before it closes."
+        if self.pk and self.capacity is not None:
+            # services.event_save runs this with the event locked, so the count holds until saved.
+            confirmed = self.registrations.confirmed().count()
+            if self.capacity < confirmed:
+                errors["capacity"] = (
+                    f"{confirmed} places are already confirmed: capacity cannot be lower. "
+                    "Cancel registrations first if you need fewer places."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -204,6 +194,22 @@ class Event(models.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.confirmed_count, 0)
+
+
+class TaggedEvent(TaggedItemBase):
+    """An event's tag: taggit's shared Tag table (shared with stories), by a real foreign key."""
+
+    content_object = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="tagged_items", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="one_tag_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_object_id}: {self.tag_id}"
 
 
 class QuestionKind(models.TextChoices):

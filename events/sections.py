@@ -1,4 +1,8 @@
-"""This app's part of the home page and of the tag page (see failshare/home.py)."""
+"""This app's part of the home page and of the tag page (see failshare/home.py).
+
+Their cards show no tags (``events/_home.html``, ``events/_tag.html``), so nothing here
+prefetches them; a card that showed them would need ``prefetch_related("tags")``.
+"""
 
 from events.models import Event
 
@@ -11,8 +15,15 @@ def home() -> dict:
 
 
 def tag(tag) -> dict:
-    tagged = Event.objects.filter(tags__slug=tag.slug).with_counts()
+    # One tag: an event has it at most once (TaggedEvent's one_tag_per_event), so the join
+    # cannot repeat an event or inflate its counts, and no distinct() is needed.
+    tagged = Event.objects.filter(tags=tag).with_counts()
     return {
         "tagged_upcoming_events": tagged.upcoming()[:TAG_EVENTS],
         "tagged_past_events": tagged.past()[:TAG_EVENTS],
     }
+
+
+def shows_tag(tag) -> bool:
+    """Whether an event with a public page has this tag."""
+    return Event.objects.visible().filter(tags=tag).exists()

@@ -1,14 +1,15 @@
 """Writes about events that must not race: registering, cancelling, changing places.
 
 Every write that could change how many places are taken first locks the event's row, so they
-happen one at a time per event; email leaves, and cached pages go stale, only once it is committed.
+happen one at a time per event; email leaves only once the change is committed. Cached pages go
+stale by themselves: PostgreSQL raises the "events" version in the same transaction
+(events/migrations/0004).
 """
 
 from collections.abc import Iterable
 from functools import partial
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
@@ -21,7 +22,6 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
-from failshare import pagecache
 
 
 class RegistrationRefused(Exception):
@@ -39,10 +39,6 @@ class CannotCancel(Exception):
 def _lock_event(event_id: int) -> Event:
     """Lock the event's row until commit: every write that counts places waits its turn here."""
     return Event.objects.select_for_update().get(pk=event_id)
-
-
-def _public_pages_changed() -> None:
-    transaction.on_commit(partial(pagecache.bump, "events"))
 
 
 def _email_after_commit(kind: str, registration_ids: Iterable[int]) -> None:
@@ -70,82 +66,6 @@ def _breaks_one_live_rule(error: IntegrityError) -> bool:
     return getattr(diagnostics, "constraint_name", None) == ONE_LIVE_CONSTRAINT
 
 
-# Registering is the one write that comes in rushes (a popular event opening its doors), so its
-# two statements are written out: building them with the ORM cost more than running them. The
-# insert bypasses Registration.save(): it writes every column itself (a test holds it to that).
-_EVENTS = connection.ops.quote_name(Event._meta.db_table)
-_REGISTRATIONS = connection.ops.quote_name(Registration._meta.db_table)
-_LOCK_FOR_REGISTRATION = f"""
-    SELECT status, starts_at, registration_opens_at, registration_closes_at, capacity
-    FROM {_EVENTS} WHERE id = %s FOR UPDATE
-"""  # noqa: S608 - table names from the models
-# Run after the lock, so the count sees every registration committed before this one.
-_JOIN_THE_LINE_COLUMNS = (
-    "event_id",
-    "user_id",
-    "status",
-    "created_at",
-    "confirmed_at",
-    "cancelled_at",
-    "attended",
-)
-_JOIN_THE_LINE = f"""
-    INSERT INTO {_REGISTRATIONS} ({", ".join(_JOIN_THE_LINE_COLUMNS)})
-    SELECT %(event)s, %(user)s, place.status, %(now)s,
-           CASE WHEN place.status = %(confirmed)s THEN %(now)s::timestamptz END, NULL, false
-    FROM (
-        SELECT CASE WHEN %(capacity)s::integer IS NULL OR count(*) < %(capacity)s::integer
-                    THEN %(confirmed)s ELSE %(waiting)s END AS status
-        FROM {_REGISTRATIONS}
-        WHERE event_id = %(event)s AND status = %(confirmed)s
-    ) AS place
-    RETURNING id, status
-"""  # noqa: S608 - table and column names from the code
-
-
-def _lock_for_registration(event: Event) -> Event:
-    """Lock the event's row until commit, and read again what decides who may register."""
-    with connection.cursor() as cursor:
-        cursor.execute(_LOCK_FOR_REGISTRATION, [event.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise RegistrationRefused("This event is not open for registration.")
-    (
-        event.status,
-        event.starts_at,
-        event.registration_opens_at,
-        event.registration_closes_at,
-        event.capacity,
-    ) = row
-    return event
-
-
-def _join_the_line(event: Event, user) -> Registration:
-    """A place while places are left, otherwise the end of the waiting list."""
-    now = timezone.now()
-    parameters = {
-        "event": event.pk,
-        "user": user.pk,
-        "now": now,
-        "capacity": event.capacity,
-        "confirmed": RegistrationStatus.CONFIRMED.value,
-        "waiting": RegistrationStatus.WAITING.value,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_JOIN_THE_LINE, parameters)
-        registration_id, status = cursor.fetchone()
-    registration = Registration(
-        id=registration_id,
-        event=event,
-        user=user,
-        status=status,
-        created_at=now,
-        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-    )
-    registration._state.adding, registration._state.db = False, connection.alias
-    return registration
-
-
 def registration_create(
     *, event: Event, user, answers: Iterable[tuple[Question, str]] = ()
 ) -> Registration:
@@ -156,20 +76,33 @@ def registration_create(
     """
     try:
         with transaction.atomic():
-            event = _lock_for_registration(event)
+            try:
+                event = _lock_event(event.pk)
+            except Event.DoesNotExist:
+                raise RegistrationRefused("This event is not open for registration.") from None
             refusal = event.registration_refusal()
             if refusal:
                 raise RegistrationRefused(refusal)
-            registration = _join_the_line(event, user)
+            # Counted after the lock, so it sees every registration committed before this one.
+            confirmed = event.registrations.confirmed().count()
+            has_place = event.capacity is None or confirmed < event.capacity
+            now = timezone.now()
+            # No full_clean(): the database's own constraint refuses a second live
+            # registration, and the IntegrityError below says so to the person.
+            registration = Registration.objects.create(
+                event=event,
+                user=user,
+                status=RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING,
+                created_at=now,
+                confirmed_at=now if has_place else None,
+            )
             rows = [
                 Answer(registration=registration, question=question, value=value)
                 for question, value in answers
             ]
             if rows:
                 Answer.objects.bulk_create(rows)
-            kind = "confirmed" if registration.status == RegistrationStatus.CONFIRMED else "waiting"
-            _email_after_commit(kind, [registration.pk])
-            _public_pages_changed()
+            _email_after_commit("confirmed" if has_place else "waiting", [registration.pk])
     except IntegrityError as error:
         if _breaks_one_live_rule(error):
             raise AlreadyRegistered("You are already registered for this event.") from error
@@ -193,7 +126,6 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
         promoted = _fill_free_places(event) if was_confirmed else []
-        _public_pages_changed()
     return promoted
 
 
@@ -221,27 +153,17 @@ def _fill_free_places(event: Event) -> list[Registration]:
     return promoted
 
 
-def confirmed_count_locked(event: Event) -> int:
-    """The confirmed count, with the event locked until the surrounding transaction ends."""
-    _lock_event(event.pk)
-    return event.registrations.confirmed().count()
-
-
 def event_save(*, event: Event) -> list[Registration]:
     """Save an organiser's changes to an event.
 
-    Capacity may not drop below the places already confirmed; more places go to the people
+    Capacity may not drop below the places already confirmed (``Event.clean``, run here with the
+    event locked, so no place can be taken before the save); more places go to the people
     waiting; an event that has just been cancelled tells everyone registered.
     """
     with transaction.atomic():
         was_cancelled = False
         if event.pk:
             was_cancelled = _lock_event(event.pk).status == EventStatus.CANCELLED
-            confirmed = event.registrations.confirmed().count()
-            if event.capacity is not None and event.capacity < confirmed:
-                raise ValidationError(
-                    {"capacity": f"{confirmed} places are confirmed: capacity cannot be lower."}
-                )
         event.full_clean()
         event.save()
         promoted: list[Registration] = []
@@ -251,7 +173,6 @@ def event_save(*, event: Event) -> list[Registration]:
             )
         else:
             promoted = _fill_free_places(event)
-        _public_pages_changed()
     return promoted
 
 
@@ -266,7 +187,6 @@ def event_cancel(*, event: Event) -> bool:
         _email_after_commit(
             "event-cancelled", event.registrations.live().values_list("id", flat=True)
         )
-        _public_pages_changed()
     return True
 
 

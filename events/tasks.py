@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from events.calendar import event_calendar
+from events.ical import event_calendar
 from events.models import EventStatus, Registration, RegistrationStatus
 
 logger = logging.getLogger(__name__)

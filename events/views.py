@@ -1,17 +1,17 @@
+from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from events import services
-from events.calendar import event_calendar
 from events.forms import RegistrationForm
+from events.ical import event_calendar
 from events.models import Answer, Event, Registration, RegistrationStatus
-from failshare.auth import verified_email_required
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
 
 # Pages change by the clock too (registration opening or closing, an event ending), which no
@@ -67,11 +67,8 @@ def event_detail(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 @verified_email_required
 def register(request, slug):
-    # A successful POST needs no counts here: the service counts under the lock.
-    try:
-        event = Event.objects.get_for_registration(slug)
-    except Event.DoesNotExist:
-        raise Http404("No such event.") from None
+    # The counts say on the form whether there is a place; the service counts again, locked.
+    event = get_object_or_404(Event.objects.visible().with_counts(), slug=slug)
     if request.method != "POST" and _my_registration(request, event):
         messages.info(request, "You are already registered for this event.")
         return redirect(event)
@@ -82,8 +79,7 @@ def register(request, slug):
             request, "events/refused.html", {"event": event, "reason": refusal}, status=status
         )
     data = request.POST if request.method == "POST" else None
-    questions = list(event.questions.all()) if event.has_questions else []
-    form = RegistrationForm(questions, data)
+    form = RegistrationForm(list(event.questions.all()), data)
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(
@@ -97,7 +93,6 @@ def register(request, slug):
             return render(request, "events/refused.html", context, status=409)
         messages.success(request, _registered_message(registration))
         return redirect(event)
-    event = Event.objects.with_counts().get(pk=event.pk)  # to say: a place, or the waiting list
     return render(
         request,
         "events/register.html",

@@ -1,88 +1,87 @@
 """Whole-page caching of public pages for people who are not signed in.
 
 A page is cached with the versions of the content it shows ("stories", "events"), and served
-only while they are still the current ones: a write that changes that content calls
-``bump("stories")`` and every page built from it is stale at once, on every server process (the
-versions live in the shared cache). A page and the current versions are read in one round trip,
-and within one request each version is read once (``versions``), so a page and the cached data
-it is built from agree.
+only while they are still the current ones. The versions live in the database and PostgreSQL
+raises them itself, in the same transaction as any change to that content (see
+failshare/models.py): no write can forget to make a page stale, and every server process sees
+the new version the moment the change commits. A page reads the versions once per request, in
+one query, for its own key and for every cached value it is built from (``remember``).
 
 Pages with forms still carry a fresh CSRF token for each visitor: the page is rendered with a
 placeholder where the token goes, and each response gets the visitor's own token.
 """
 
-import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from functools import wraps
-from hashlib import md5
+from hashlib import md5, sha256
+from typing import TypeVar
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 
+from failshare.models import ContentVersion
+
+T = TypeVar("T")
+
 CSRF_PLACEHOLDER = "__failshare_csrf_token__"
 DEFAULT_TIMEOUT = 300
+DATA_TIMEOUT = 3600
+# Values this process has already read, under their versioned keys: the facet table is read on
+# every list page, and unpickling it from the shared cache each time costs more than using it.
+LOCAL_ENTRIES = 64
+_local: OrderedDict = OrderedDict()
 
-
-# A version lives a week at most, so that the version of every story address ever asked for
-# (existing or not) does not stay in the cache for good. A version that has expired starts again
-# past every earlier value (see _fresh_version): its pages are simply built again.
-VERSION_SECONDS = 7 * 24 * 3600
-
-
-def _version_key(namespace: str) -> str:
-    return f"pagecache:version:{namespace}"
-
-
-def _fresh_version() -> int:
-    # A lost version key (evicted, cache restarted) must never bring back pages cached under an
-    # older value, so a missing version starts from the clock, past any value used before.
-    return time.time_ns()
-
-
-# The versions this request has read: each costs a round trip to the shared cache, and a page
-# asks for the same ones several times (its own key, then each cached value it is built from).
+# The versions this request has read: a page asks for the same ones several times (its own
+# key, then each cached value it is built from), and they must agree.
 _read_in_this_request: ContextVar[dict[str, int] | None] = ContextVar(
     "pagecache_versions", default=None
 )
 
 
-def bump(*namespaces: str) -> None:
-    """Make every cached page that shows content from these namespaces stale."""
-    read = _read_in_this_request.get()
-    for namespace in namespaces:
-        key = _version_key(namespace)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, _fresh_version(), timeout=VERSION_SECONDS)
-        if read is not None:
-            read.pop(namespace, None)
+def pages():
+    return caches["pages"]
 
 
-def versions(*namespaces: str) -> list[int]:
+def versions(*namespaces: str) -> tuple[int, ...]:
     """The current version of each namespace; inside a cached view, read once per request."""
-    return _versions_and(namespaces, None)[0]
-
-
-def _versions_and(namespaces: tuple[str, ...], key: str | None) -> tuple[list[int], object]:
-    """The current versions of ``namespaces``, and the value cached under ``key`` (None if
-    none), in one round trip to the shared cache."""
     read = _read_in_this_request.get()
     if read is None:
         read = {}
-    missing = {_version_key(n): n for n in namespaces if n not in read}
-    keys = [*missing, key] if key else list(missing)
-    found = cache.get_many(keys) if keys else {}
-    for version_key, namespace in missing.items():
-        if version_key not in found:
-            cache.add(version_key, _fresh_version(), timeout=VERSION_SECONDS)
-            found[version_key] = cache.get(version_key)
-        read[namespace] = found[version_key]
-    return [read[n] for n in namespaces], found.get(key) if key else None
+    missing = [namespace for namespace in namespaces if namespace not in read]
+    if missing:
+        found = ContentVersion.objects.filter(namespace__in=missing)
+        read.update(found.values_list("namespace", "version"))
+    return tuple(read.get(namespace, 0) for namespace in namespaces)
+
+
+def remember(
+    namespace: str, name: str, parts: tuple, compute: Callable[[], T], *, shared: bool = True
+) -> T:
+    """The value of ``compute()`` for these parts, kept until the namespace's content changes:
+    in this process, and also in the pages cache unless ``shared`` is False.
+
+    Callers must not change the value: it is shared by every later call in this process."""
+    digest = sha256(repr(parts).encode()).hexdigest()[:32]
+    (version,) = versions(namespace)
+    key = f"data:{namespace}:{version}:{name}:{digest}"
+    if key in _local:
+        _local.move_to_end(key)
+        return _local[key]
+    value = pages().get(key) if shared else None
+    if value is None:
+        value = compute()
+        if shared:
+            pages().set(key, value, DATA_TIMEOUT)
+    # The key carries the version, so a change anywhere makes this copy unreachable.
+    _local[key] = value
+    while len(_local) > LOCAL_ENTRIES:
+        _local.popitem(last=False)
+    return value
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -97,7 +96,7 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
     url = md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:page:{'+'.join(namespaces)}:{url}"
+    return f"page:{'+'.join(namespaces)}:{url}"
 
 
 def csrf_placeholder_context() -> dict:
@@ -105,9 +104,14 @@ def csrf_placeholder_context() -> dict:
     return {"csrf_token": CSRF_PLACEHOLDER}
 
 
-def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Callable:
-    """Serve anonymous GETs of a view from the cache; the view must use csrf_placeholder_context
-    (or render no form) for the cached copy to be shared safely."""
+def cache_public_page(
+    *namespaces: str,
+    timeout: int = DEFAULT_TIMEOUT,
+    version_of_page: Callable[..., Hashable] | None = None,
+) -> Callable:
+    """Serve anonymous GETs of a view from the cache while ``namespaces`` are unchanged (and
+    ``version_of_page(request, *args, **kwargs)``, if given, returns the same value). The view
+    must use csrf_placeholder_context (or render no form) for the copy to be shared safely."""
 
     def decorator(view):
         @wraps(view)
@@ -123,8 +127,11 @@ def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Calla
         def serve(request, *args, **kwargs):
             if not _cacheable(request):
                 return _with_visitor_token(request, view(request, *args, **kwargs))
+            current = versions(*namespaces)
+            if version_of_page is not None:
+                current = (*current, version_of_page(request, *args, **kwargs))
             key = _page_key(request, namespaces)
-            current, cached = _versions_and(namespaces, key)
+            cached = pages().get(key)
             if cached is not None and cached[0] == current:
                 _, status, content_type, body = cached
                 response = HttpResponse(body, status=status, content_type=content_type)
@@ -137,7 +144,7 @@ def cache_public_page(*namespaces: str, timeout: int = DEFAULT_TIMEOUT) -> Calla
             ):
                 body = response.content.decode(response.charset)
                 page = (current, response.status_code, response["Content-Type"], body)
-                cache.set(key, page, timeout)
+                pages().set(key, page, timeout)
             return _with_visitor_token(request, response)
 
         return wrapper

@@ -4,6 +4,8 @@ A client is known only by a keyed hash (HMAC with SECRET_KEY) of its address, ke
 for one period at most: the address itself is never stored, in the cache or the database.
 """
 
+import math
+import time
 from dataclasses import dataclass
 
 from allauth.account.adapter import get_adapter
@@ -31,17 +33,22 @@ class RateLimit:
         ).hexdigest()
         return f"ratelimit:{self.name}:{digest}"
 
+    def _window(self, key: str) -> tuple[int, float]:
+        """(hits so far, when the window closes); the window opens at the first hit."""
+        count, closes = cache.get(key, (0, 0.0))
+        return (count, closes) if closes > time.time() else (0, 0.0)
+
     def count(self, request: HttpRequest) -> int:
-        return cache.get(self.key_for(client_address(request)), 0)
+        return self._window(self.key_for(client_address(request)))[0]
 
     def is_exceeded(self, request: HttpRequest) -> bool:
         return self.count(request) >= self.limit
 
     def hit(self, request: HttpRequest) -> None:
+        # The window's end travels with the count, as allauth's own limits keep their history:
+        # every cache backend keeps it, and later hits never extend the window.
         key = self.key_for(client_address(request))
-        # add() sets the expiry only once, so the window closes one period after the first hit.
-        cache.add(key, 0, timeout=self.period)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=self.period)
+        count, closes = self._window(key)
+        now = time.time()
+        closes = closes or now + self.period
+        cache.set(key, (count + 1, closes), timeout=max(1, math.ceil(closes - now)))

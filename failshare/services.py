@@ -1,15 +1,17 @@
-"""Writes about people's accounts that reach into several apps."""
+"""Writes that reach into several apps: people's accounts, and the tags both apps share."""
 
 import contextlib
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from taggit.models import Tag
 
-from confessions.models import ModerationDecision
-from events.models import Registration
+from confessions.models import ModerationDecision, TaggedStory
+from events.models import Registration, TaggedEvent
 from events.services import CannotCancel, registration_cancel
 
 
@@ -36,3 +38,22 @@ def account_delete(*, user: AbstractBaseUser) -> None:
         ]
         Session.objects.filter(session_key__in=theirs).delete()
         user.delete()
+
+
+def tags_merge(*, tag_ids: Iterable[int], into: str) -> Tag:
+    """Give every story and event tagged with any of ``tag_ids`` the tag named ``into`` instead
+    (made if need be), and delete the merged tags. taggit's own merge knows nothing of the
+    apps' tag tables, so the admin's merge comes here."""
+    with transaction.atomic():
+        target = Tag.objects.filter(name__iexact=into).first() or Tag.objects.create(name=into)
+        merged = list(Tag.objects.filter(id__in=tag_ids).exclude(pk=target.pk))
+        for through in (TaggedStory, TaggedEvent):
+            links = through.objects.filter(tag__in=merged)
+            tagged = set(links.values_list("content_object_id", flat=True))
+            links.delete()
+            through.objects.bulk_create(
+                [through(content_object_id=pk, tag=target) for pk in tagged],
+                ignore_conflicts=True,  # those that had the target tag already
+            )
+        Tag.objects.filter(pk__in=[tag.pk for tag in merged]).delete()
+    return target

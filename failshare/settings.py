@@ -127,6 +127,12 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches: "default" for what server processes must share (rate limits, "this happened to us
+# too" claims, allauth's limits), and "pages" for whole public pages and the data they are built
+# from. Without Redis, what must be shared lives in the database (Django's database cache, table
+# failshare_cache), never per process; pages may then be kept per process, because each is
+# served only while the content versions it was built from, read from the database on every
+# request, are current (failshare/pagecache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -134,14 +140,25 @@ if REDIS_URL:
             "BACKEND": "failshare.rediscache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "failshare",
-        }
+            "KEY_FUNCTION": "failshare.cachekeys.keyed_hash",
+        },
+        "pages": {
+            "BACKEND": "failshare.rediscache.ReusingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "failshare-pages",
+        },
     }
 else:
     CACHES = {
         "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "failshare_cache",
+            "KEY_FUNCTION": "failshare.cachekeys.keyed_hash",
+        },
+        "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        },
     }
 
 TASKS = {
@@ -162,9 +179,7 @@ PASSWORD_HASHERS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "failshare.auth.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # Sessions signed in before failshare.auth existed name allauth's own backend.
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
@@ -193,10 +208,17 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 LOGIN_REDIRECT_URL = "/"
+
+TAGGIT_TAGS_FROM_STRING = "failshare.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "failshare.tagging.edit_string_for_tags"
 LOGIN_URL = "account_login"
 
-# Sessions are read from the cache (Redis in production) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database; with Redis they are read through it.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
@@ -275,13 +297,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Logs never carry client addresses, user agents or story text (see failshare/logging.py).
+# Logs never carry client addresses, user agents or story text (see failshare/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub": {"()": "failshare.logging.ScrubRequestFilter"}},
+    "filters": {"scrub": {"()": "failshare.logs.ScrubRequestFilter"}},
     "formatters": {
-        "json": {"()": "failshare.logging.JsonFormatter"},
+        "json": {"()": "failshare.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {

@@ -8,24 +8,39 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from confessions.sections import hides_tag
-from failshare.home import home_sections, tag_sections
+from confessions import sections as story_sections
+from events import sections as event_sections
+from failshare.models import EVENTS, STORIES
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
 
+# The home and tag pages change by the clock too (an event starting), which no write announces.
+CROSS_APP_PAGE_SECONDS = 60
+
 
 @require_safe
-@cache_public_page("stories", "events", timeout=60)
+@cache_public_page(STORIES, EVENTS, timeout=CROSS_APP_PAGE_SECONDS)
 def home(request):
-    return render(request, "home.html", {**home_sections(), **csrf_placeholder_context()})
+    context = {
+        **story_sections.home(),
+        **event_sections.home(),
+        **csrf_placeholder_context(),
+    }
+    return render(request, "home.html", context)
 
 
 @require_safe
-@cache_public_page("stories", "events", timeout=60)
+@cache_public_page(STORIES, EVENTS, timeout=CROSS_APP_PAGE_SECONDS)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    if hides_tag(tag):
+    # A tag known only from unpublished stories must not be shown yet.
+    if not story_sections.shows_tag(tag) and not event_sections.shows_tag(tag):
         raise Http404("No such tag")
-    context = {"tag": tag, **tag_sections(tag), **csrf_placeholder_context()}
+    context = {
+        "tag": tag,
+        **story_sections.tag(tag),
+        **event_sections.tag(tag),
+        **csrf_placeholder_context(),
+    }
     return render(request, "tags/detail.html", context)
 
 
@@ -38,9 +53,11 @@ def privacy(request):
 @require_safe
 def healthz(request):
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        connection.ensure_connection()
+        answers = connection.is_usable()
     except DatabaseError:
+        answers = False
+    if not answers:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 

@@ -30,12 +30,21 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
+def _fresh_cache(django_db_setup, django_db_blocker):
+    """Every test starts with empty caches: the pages cache, and the shared one (the database
+    cache without Redis, whose rows a test that commits would otherwise leave behind)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from tests.caches import forget_pages
+
+    def clear():
+        forget_pages()
+        with django_db_blocker.unblock():
+            caches["default"].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 CACHE_ROUND_TRIPS = ("get", "get_many", "set", "set_many", "add", "incr", "delete")
@@ -43,9 +52,10 @@ CACHE_ROUND_TRIPS = ("get", "get_many", "set", "set_many", "add", "incr", "delet
 
 @pytest.fixture
 def cache_round_trips(monkeypatch):
-    """The shared cache's calls as (name, keys), outermost only (get_many may call get)."""
-    from django.core.cache import cache
+    """The pages cache's calls as (name, keys), outermost only (get_many may call get)."""
+    from django.core.cache import caches
 
+    cache = caches["pages"]
     calls: list[tuple[str, list]] = []
     inside: list[str] = []
 
@@ -64,6 +74,75 @@ def cache_round_trips(monkeypatch):
     for name in CACHE_ROUND_TRIPS:
         monkeypatch.setattr(cache, name, recording(name, getattr(cache, name)))
     return calls
+
+
+# The people of the site, as the tests meet them.
+
+
+@pytest.fixture
+def reader(client):
+    """Someone reading the site, signed out."""
+    return client
+
+
+@pytest.fixture
+def writer():
+    """Someone sharing a story: signed out, in a browser of their own."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def attendee(db):
+    from tests.people import make_user
+
+    return make_user("sam.attendee@example.org", first_name="Sam", last_name="Jones")
+
+
+@pytest.fixture
+def attendee_client(client, attendee):
+    client.force_login(attendee)
+    return client
+
+
+def _staff(username: str, email: str, group: str | None):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, email, "a-long-password-42", is_staff=True)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    return _staff("moderator", "mod@example.org", "Moderators")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def organiser(db):
+    return _staff("organiser", "olu.organiser@example.org", "Organisers")
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def outsider_staff(db):
+    """Staff, but in no group: sees the admin, and nothing in it."""
+    return _staff("outsider", "out.sider@example.org", None)
 
 
 @pytest.fixture(scope="session")

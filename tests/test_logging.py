@@ -4,7 +4,7 @@ import sys
 
 from django.test import RequestFactory
 
-from failshare.logging import JsonFormatter, ScrubRequestFilter
+from failshare.logs import JsonFormatter, ScrubRequestFilter
 
 ADDRESS = "203.0.113.77"
 AGENT = "Distinctive-Agent/9.9 (log test)"

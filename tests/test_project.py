@@ -30,6 +30,7 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://failshare.example.org",
     "SITE_URL": "https://failshare.example.org",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/failshare"),
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -108,8 +109,15 @@ def test_redis_url_selects_the_redis_cache():
         .stdout.strip()
         .endswith("RedisCache")
     )
-    local = run_manage("shell", "--no-imports", "-c", script, env=PRODUCTION_ENV).stdout.strip()
-    assert local.endswith("LocMemCache")
+    without = {**PRODUCTION_ENV, "REDIS_URL": ""}
+    local = run_manage("shell", "--no-imports", "-c", script, env=without).stdout.strip()
+    assert local.endswith("DatabaseCache"), "shared state is shared between processes"
+
+
+def test_the_deploy_check_warns_when_production_runs_without_redis():
+    env = {**PRODUCTION_ENV, "REDIS_URL": ""}
+    result = run_manage("check", "--deploy", env=env)
+    assert "failshare.W001" in result.stdout + result.stderr
 
 
 def test_healthz_says_503_when_the_database_does_not_answer():

@@ -31,23 +31,3 @@ def test_it_builds_one_client_for_every_call(redis_cache):
     client = redis_cache._cache.get_client(write=True)
     assert redis_cache._cache.get_client() is client
     assert redis_cache._cache.get_client(write=True) is client
-
-
-def test_incr_counts_up_and_refuses_a_missing_key_in_one_round_trip(redis_cache, monkeypatch):
-    redis_cache.set("version", 41, 30)
-    assert redis_cache.incr("version") == 42  # the first call also loads the script
-    client = redis_cache._cache.get_client(write=True)
-    sent = []
-    execute = client.execute_command
-
-    def recorded(*args, **options):
-        sent.append(args[0])
-        return execute(*args, **options)
-
-    monkeypatch.setattr(client, "execute_command", recorded)
-    assert redis_cache.incr("version", 8) == 50
-    with pytest.raises(ValueError):
-        redis_cache.incr("missing")
-    assert sent == ["EVALSHA", "EVALSHA"]  # one command per increment
-    assert redis_cache.get("version") == 50
-    assert redis_cache.get("missing") is None

@@ -84,6 +84,42 @@ def test_it_judges_healthz_on_its_errors_alone():
     assert run.verdict(_page(errors=1, min_ratio=None))[0] == "FAIL"
 
 
+def test_it_shows_pages_with_no_target_without_ever_failing_the_run():
+    slow = _page(rps=10.0, p99=900.0, errors=2, min_ratio=None)
+    slow.judged = False
+    missing = run.Page("a page, signed in", None, None, judged=False, note="no such page")
+
+    assert run.verdict(slow) == (
+        "no target",
+        "2 errors, first answer 500: see bench/out/gunicorn.log",
+    )
+    assert run.verdict(missing) == ("no target", "missing: no such page")
+    lines, passed = run.page_table([_page(), slow, missing])
+    assert passed
+    assert lines[-1].endswith("| none yet | no target (missing: no such page) |")
+    assert not run.page_table([_page(rps=300.0), slow])[1]
+
+
+def test_it_asks_for_the_same_pages_again_as_a_signed_in_reader():
+    pages = [run.Page("home", "/", 0.4), run.Page("event page", None, 0.4, note="no event")]
+
+    signed_in = run.signed_in(pages, "sessionid=abc")
+
+    assert [(p.name, p.path, p.min_ratio, p.judged, p.cookie) for p in signed_in] == [
+        ("home, signed in", "/", None, False, "sessionid=abc"),
+        ("event page, signed in", None, None, False, "sessionid=abc"),
+    ]
+    assert run.verdict(signed_in[1]) == ("no target", "missing: no event")
+
+
+@pytest.mark.django_db
+def test_it_signs_its_reader_in_with_a_session_cookie(client):
+    cookie = run.signed_in_reader()
+
+    assert run.signed_in_mark() in client.get("/", HTTP_COOKIE=cookie).content
+    assert run.signed_in_mark() not in client.get("/").content
+
+
 def test_it_takes_the_percentile_of_the_slowest_answers():
     latencies = [float(n) for n in range(1, 101)]
 

@@ -1,28 +1,15 @@
-"""Personas and event makers shared by the events tests."""
+"""Event makers shared by the events tests (the personas are in tests/conftest.py)."""
 
 import itertools
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from events.models import Event, EventStatus, Question, QuestionKind, Registration
+from tests.people import PASSWORD, make_user  # noqa: F401 - used by the events tests
 
-PASSWORD = "learning-from-failure-42"
 _numbers = itertools.count(1)
-
-
-def make_user(
-    email: str | None = None, *, verified: bool = True, password: str | None = None, **extra
-) -> User:
-    """Without a password unless asked: hashing one takes a noticeable time."""
-    number = next(_numbers)
-    email = email or f"person{number}@example.org"
-    user = User.objects.create_user(f"user{number}", email, password, **extra)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
-    return user
 
 
 def make_event(**fields) -> Event:
@@ -93,36 +80,6 @@ def fill(event: Event, *, confirmed: int, waiting: int = 0) -> list[Registration
         Registration.objects.create(event=event, user=make_user(), status=status)
         for status in statuses
     ]
-
-
-@pytest.fixture
-def attendee(db) -> User:
-    return make_user("sam.attendee@example.org", first_name="Sam", last_name="Jones")
-
-
-@pytest.fixture
-def attendee_client(client, attendee):
-    client.force_login(attendee)
-    return client
-
-
-@pytest.fixture
-def organiser(db) -> User:
-    user = make_user("olu.organiser@example.org", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
-@pytest.fixture
-def outsider_staff(db) -> User:
-    """Staff, but in no group: sees the admin, none of its events."""
-    return make_user("out.sider@example.org", is_staff=True)
 
 
 @pytest.fixture

@@ -21,16 +21,16 @@ RACE_WINDOW_SECONDS = 0.05
 
 def rush(monkeypatch, *, lock: bool, users, event: Event) -> tuple[list[str], list[Exception]]:
     """Release one thread per person at once; return the order they got past the event read."""
-    locked_read = services._lock_for_registration
+    locked_read = services._lock_event
     arrivals: list[str] = []
 
-    def read_event(event):
-        event = locked_read(event) if lock else Event.objects.get(pk=event.pk)
+    def read_event(event_id):
+        event = locked_read(event_id) if lock else Event.objects.get(pk=event_id)
         arrivals.append(threading.current_thread().name)
         time.sleep(RACE_WINDOW_SECONDS)
         return event
 
-    monkeypatch.setattr(services, "_lock_for_registration", read_event)
+    monkeypatch.setattr(services, "_lock_event", read_event)
     start = threading.Barrier(len(users))
     errors: list[Exception] = []
 

@@ -86,7 +86,7 @@ def stored_stories(postgres, mode: str) -> list[tuple]:  # noqa: F811 - fixture
 
 def stored_tags(postgres, mode: str) -> int:  # noqa: F811 - fixture
     return postgres.query(
-        "SELECT count(*) FROM taggit_taggeditem i JOIN taggit_tag t ON t.id = i.tag_id "
+        "SELECT count(*) FROM confessions_taggedstory i JOIN taggit_tag t ON t.id = i.tag_id "
         "WHERE t.name = %s",
         (f"outage {mode}",),
     )[0][0]

@@ -15,12 +15,19 @@ import secrets
 from datetime import date
 from itertools import accumulate
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils.text import slugify
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
-from confessions.models import Confession, Impact, OrganisationSize, Sector, Status, new_slug
+from confessions.models import (
+    Confession,
+    Impact,
+    OrganisationSize,
+    Sector,
+    Status,
+    TaggedStory,
+    new_slug,
+)
 
 BULK_RECEIPT_PREFIX = "bulk-"
 MONTHS_SPREAD = 48
@@ -605,7 +612,6 @@ def create_approved(count: int, *, seed: int = 1) -> int:
     slugs = set(Confession.objects.values_list("slug", flat=True))
     with transaction.atomic():
         tag_ids = _tag_ids()
-        content_type = ContentType.objects.get_for_model(Confession)
         for start in range(0, missing, BATCH_SIZE):
             stories, story_tags = [], []
             for number in range(start, min(start + BATCH_SIZE, missing)):
@@ -635,17 +641,17 @@ def create_approved(count: int, *, seed: int = 1) -> int:
                 story_tags.append(writer.tags())
             ids = _insert_stories(stories)
             _copy_rows(
-                TaggedItem,
-                ["content_type_id", "object_id", "tag_id"],
+                TaggedStory,
+                ["content_object_id", "tag_id"],
                 (
-                    (content_type.id, story_id, tag_ids[name])
+                    (story_id, tag_ids[name])
                     for story_id, names in zip(ids, story_tags, strict=True)
                     for name in names
                 ),
             )
         # Fresh statistics, so that queries are planned for the new size straight away.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Confession._meta.db_table}, {TaggedItem._meta.db_table}")
+            cursor.execute(f"ANALYZE {Confession._meta.db_table}, {TaggedStory._meta.db_table}")
     return missing
 
 
