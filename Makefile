@@ -11,24 +11,31 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: $(BIN)/python requirements.txt
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.local: $(BIN)/python requirements.txt requirements-local.txt
+	$(BIN)/pip install --quiet -r requirements-local.txt
 	touch $@
 
-$(VENV)/.dev: $(BIN)/python requirements.txt requirements-dev.txt
+$(VENV)/.dev: $(BIN)/python requirements.txt requirements-local.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@ $(VENV)/.runtime
+	touch $@ $(VENV)/.local
 
-db: $(VENV)/.runtime
-	@$(DEV) $(BIN)/python manage.py ensure_database
+# The database (failshare/devdb.py): DATABASE_URL when set, else the server at 127.0.0.1:5432
+# when one answers, else an embedded PostgreSQL kept in .data/postgres (FAILSHARE_EMBEDDED_DB=1
+# forces it). It says which in one line, then runs the rest with DATABASE_URL set.
+WITH_DB := $(BIN)/python -m failshare.devdb
+MANAGE := $(BIN)/python manage.py
 
-run: db
-	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py seed_demo
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+db: $(VENV)/.local
+	@$(DEV) $(WITH_DB) $(MANAGE) ensure_database
 
-test: $(VENV)/.dev db
-	$(BIN)/pytest
+run: $(VENV)/.local
+	@$(DEV) $(WITH_DB) sh -c '$(MANAGE) ensure_database && $(MANAGE) migrate --noinput \
+		&& $(MANAGE) seed_demo && exec $(MANAGE) runserver 127.0.0.1:8000'
+
+# ARGS picks tests (the whole suite on two processes unless given): make test ARGS="tests/test_tags.py -q"
+ARGS ?= -n 2
+test: $(VENV)/.dev
+	@$(WITH_DB) sh -c '$(DEV) $(MANAGE) ensure_database && exec $(BIN)/pytest $(ARGS)'
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -40,11 +47,13 @@ format: $(VENV)/.dev
 
 # The speed targets: its own database (failshare_bench, recreated), gunicorn on loopback.
 # STORIES sets how many (100,000 unless given): make bench STORIES=1000000
-bench: $(VENV)/.runtime
+bench: $(VENV)/.local
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=2).ping()" 2>/dev/null \
 		|| { echo "Redis is not answering at 127.0.0.1:6379: start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379)"; exit 1; }
 	STORIES=$(STORIES) $(BIN)/python bench/run.py
 
+# Stops the embedded PostgreSQL first, then removes it with its data.
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	@[ ! -x $(BIN)/python ] || $(BIN)/python -m failshare.devdb --stop
+	rm -rf $(VENV) .data staticfiles .pytest_cache .ruff_cache .hypothesis

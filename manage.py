@@ -5,6 +5,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "failshare.settings")
+    # Commands get their own database time limits (failshare/settings.py), not a web request's.
+    os.environ.setdefault("FAILSHARE_PROCESS", "command")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -14,9 +14,10 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
-from confessions.forms import RejectionForm
+from confessions.forms import FieldFindings, RejectionForm
 from confessions.identifying import find_identifying
 from confessions.models import SEARCH_CONFIG, Confession, ModerationDecision, Status
 from confessions.services import (
@@ -36,6 +37,13 @@ STORY_FIELDS = (
     "organisation_size",
     "impact",
     "tags",
+    "what_happened",
+    "what_went_wrong",
+    "what_we_learned",
+    "what_we_would_do_differently",
+)
+TEXT_FIELDS = (
+    "title",
     "what_happened",
     "what_went_wrong",
     "what_we_learned",
@@ -105,12 +113,25 @@ class ConfessionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Details that could identify someone")
     def identifying_details(self, confession: Confession):
-        texts = [getattr(confession, name) for name in STORY_FIELDS if name != "tags"]
-        findings = [f for text in texts if isinstance(text, str) for f in find_identifying(text)]
-        if not findings:
+        # The detector the writer saw on the check page, marking each detail in its text.
+        marked, listed = [], {}
+        for name in (*TEXT_FIELDS, "tags"):
+            if name == "tags":
+                text = ", ".join(tag.name for tag in confession.tags.all())
+            else:
+                text = getattr(confession, name)
+            if findings := find_identifying(text):
+                label = capfirst(Confession._meta.get_field(name).verbose_name)
+                found = FieldFindings(name, label, text, findings)
+                marked.append((label, found.highlighted()))
+                listed.update(dict.fromkeys((f.fragment, f.kind) for f in findings))
+        if not marked:
             return "None found (check the text yourself: not everything can be spotted)."
-        unique = dict.fromkeys((f.fragment, f.kind) for f in findings)
-        return format_html_join("", "<span>“{}” ({})</span><br>", unique)
+        return format_html(
+            '<div class="identifying">{}{}</div>',
+            format_html_join("", "<span>“{}” ({})</span><br>", listed),
+            format_html_join("", "<p><strong>{}</strong></p>{}", marked),
+        )
 
     def save_model(self, request, obj, form, change):
         confession_record_edit(

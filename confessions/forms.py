@@ -1,5 +1,6 @@
 """Forms for sharing a story and for checking it with a receipt code."""
 
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -8,6 +9,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from confessions.identifying import Finding, find_identifying
@@ -20,7 +23,7 @@ from confessions.models import (
     Sector,
     no_control_characters,
 )
-from confessions.receipts import new_receipt_code, normalise_code
+from confessions.receipts import normalise_code
 from failshare.tagging import parse_tags
 
 TAG_MAX = 40
@@ -43,6 +46,8 @@ HONEYPOT_PROBLEM = (
     "We could not accept this form. If you are a person, leave the field labelled "
     "“Leave this field empty” empty, then continue again."
 )
+# What "Remove it" puts in place of a detail, in the writer's draft.
+REMOVED = "[removed]"
 WRONG_RECEIPT = "We could not find a story with that receipt code. Check the code and try again."
 
 
@@ -70,21 +75,21 @@ def _choices(blank: str, choices) -> list[tuple[str, str]]:
 class SubmissionToken:
     """What a story form carries between pages, signed so it cannot be forged.
 
-    ``key`` is the one-time key (a retried post is stored once), ``receipt_code`` the code the
-    writer will be shown (kept in their browser until the story is stored, then only hashed),
-    ``issued_at`` when the form was first shown (a person takes some seconds to write).
+    ``key`` is the one-time key (a retried post is stored once), ``issued_at`` when the form was
+    first shown (a person takes some seconds to write). It carries no receipt code: a signed
+    token can be read by anyone who has the page, so the code is made only when the story is
+    stored, and shown once.
     A token read from a form goes back into the next page exactly as it came: signing it again
     would restart the clock of its signature.
     """
 
     key: uuid.UUID
-    receipt_code: str
     issued_at: int
     signed: str = field(default="", compare=False, repr=False)
 
     @classmethod
     def issue(cls) -> "SubmissionToken":
-        return cls(key=uuid.uuid4(), receipt_code=new_receipt_code(), issued_at=int(time.time()))
+        return cls(key=uuid.uuid4(), issued_at=int(time.time()))
 
     @classmethod
     def load(cls, value: str | None) -> "SubmissionToken | None":
@@ -92,7 +97,6 @@ class SubmissionToken:
             data = signing.loads(value or "", salt=_FORM_SALT, max_age=TOKEN_MAX_AGE)
             return cls(
                 key=uuid.UUID(data["k"]),
-                receipt_code=data["c"],
                 issued_at=int(data["t"]),
                 signed=value,
             )
@@ -102,7 +106,7 @@ class SubmissionToken:
     def dumps(self) -> str:
         if self.signed:
             return self.signed
-        data = {"k": self.key.hex, "c": self.receipt_code, "t": self.issued_at}
+        data = {"k": self.key.hex, "t": self.issued_at}
         return signing.dumps(data, salt=_FORM_SALT, compress=True)
 
     def seconds_open(self) -> float:
@@ -253,15 +257,92 @@ class ConfessionForm(forms.Form):
                 shown.append((_public_label(name), value))
         return shown
 
-    def identifying(self) -> list[tuple[str, list[Finding]]]:
-        """(label, findings) for each part of the story that may identify someone."""
+    def identifying(self, kept: frozenset[str] = frozenset()) -> list["FieldFindings"]:
+        """The findings in each part of the story that may identify someone.
+
+        ``kept`` holds the choices ("field:fragment") the writer chose to keep for the moderator.
+        """
         found = []
         for name in (*self.TEXT_FIELDS, "tags"):
-            value = self.cleaned_data[name]
-            text = ", ".join(value) if name == "tags" else value
+            text = self._checked_text(name)
             if findings := find_identifying(text):
-                found.append((_public_label(name), findings))
+                found.append(FieldFindings(name, _public_label(name), text, findings, kept))
         return found
+
+    def highlighted_preview(self, kept: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """``preview()``, with each finding in the text marked and named."""
+        marked = {f.label: f.highlighted() for f in self.identifying(kept)}
+        return [(label, marked.get(label, _paragraphs(value))) for label, value in self.preview()]
+
+    def _checked_text(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        return ", ".join(value) if name == "tags" else value
+
+
+@dataclass
+class FieldFindings:
+    """The findings in one part of the story, each numbered for its "Remove it" button."""
+
+    name: str
+    label: str
+    text: str
+    findings: list[Finding]
+    kept_choices: frozenset[str] = frozenset()
+
+    def items(self) -> list[dict]:
+        return [
+            {
+                "finding": finding,
+                "choice": f"{self.name}:{index}",
+                "keep": f"{self.name}:{finding.fragment}",
+                "kept": f"{self.name}:{finding.fragment}" in self.kept_choices,
+            }
+            for index, finding in enumerate(self.findings)
+        ]
+
+    def highlighted(self) -> SafeString:
+        """The text, escaped, with each finding in a <mark> followed by its kind."""
+        html, position = [], 0
+        for finding in sorted(self.findings, key=lambda f: f.start):
+            if finding.start < position:
+                continue
+            html.append(escape(self.text[position : finding.start]))
+            html.append(
+                f"<mark>{escape(self.text[finding.start : finding.end])}"
+                f'<span class="identifying__kind"> ({escape(finding.kind)})</span></mark>'
+            )
+            position = finding.end
+        html.append(escape(self.text[position:]))
+        return _paragraphs("".join(html), escaped=True)
+
+
+def _paragraphs(text: str, escaped: bool = False) -> SafeString:
+    """Like the ``linebreaks`` filter, for text that may already hold our own marks."""
+    text = text if escaped else escape(text)
+    paragraphs = re.split(r"\n{2,}", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return mark_safe(  # noqa: S308 - every part of it was escaped above
+        "\n\n".join(f"<p>{p.strip().replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    )
+
+
+def draft_without(data, choice: str):
+    """The posted draft with one finding ("field:number") replaced by ``REMOVED`` in its field.
+
+    The finding is looked for again in the same text the check page showed, and taken out
+    wherever it appears in that field; everything else typed is left as it was.
+    """
+    name, _, number = choice.partition(":")
+    form = ConfessionForm(data)
+    if name not in (*ConfessionForm.TEXT_FIELDS, "tags") or not form.is_valid():
+        return data
+    findings = find_identifying(form._checked_text(name))
+    if not number.isdigit() or int(number) >= len(findings):
+        return data
+    fragment = findings[int(number)].fragment
+    pattern = re.compile(rf"(?<!\w){re.escape(fragment)}(?!\w)", re.IGNORECASE)
+    draft = data.copy()
+    draft[name] = pattern.sub(REMOVED, data.get(name, ""))
+    return draft
 
 
 def _public_label(name: str) -> str:

@@ -2,8 +2,9 @@
 
 A signed cookie holds a short digest of each story's slug, so the browser sees its pressed state
 and cannot count twice; a short-lived cache key, made from a keyed hash of the browser's CSRF
-secret, stops a double submit that arrives before the cookie does. Nothing is stored in the
-database about who pressed.
+secret, stops a double submit that arrives before the cookie does. A browser that drops its
+cookies is still one client: each network address (by a keyed hash, a /64 for IPv6) counts at
+most CLIENT_PRESSES times a story an hour. Nothing is stored in the database about who pressed.
 """
 
 from hashlib import sha256
@@ -13,12 +14,17 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
+from failshare.ratelimit import RateLimit
+from failshare.rediscache import CacheUnavailable
+
 COOKIE_NAME = "fs_me_too"
 COOKIE_SALT = "confessions.me-too"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # A cookie stays well under 4 kB: the oldest presses are forgotten first.
 COOKIE_MAX_STORIES = 200
 CLAIM_SECONDS = 3600
+# A few, not one: several people behind one office's address may each have met the same failure.
+CLIENT_PRESSES = 3
 
 
 def _digest(slug: str) -> str:
@@ -38,7 +44,17 @@ def claim(request: HttpRequest, story_id: int) -> bool:
     """True the first time this browser presses for this story within CLAIM_SECONDS."""
     secret = request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     browser = salted_hmac(COOKIE_SALT, secret).hexdigest()[:32]
-    return cache.add(f"me-too:{story_id}:{browser}", 1, CLAIM_SECONDS)
+    try:
+        per_client = RateLimit(f"me-too:{story_id}", limit=CLIENT_PRESSES, period=CLAIM_SECONDS)
+        if per_client.is_exceeded(request):
+            return False
+        claimed = cache.add(f"me-too:{story_id}:{browser}", 1, CLAIM_SECONDS)
+        if claimed:
+            per_client.hit(request)
+        return claimed
+    except CacheUnavailable:
+        # Not counted rather than counted unchecked; the person is sent back to the story.
+        return False
 
 
 def remember(request: HttpRequest, response: HttpResponse, slug: str) -> None:

@@ -7,12 +7,13 @@ transaction as any change to a published story (see failshare/models.py).
 import uuid
 from collections.abc import Sequence
 
-from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from taggit.models import Tag
 
-from confessions import tasks
 from confessions.models import Confession, Decision, ModerationDecision, Status, new_slug
 from confessions.receipts import receipt_hash
 
@@ -53,10 +54,15 @@ def confession_submit(
     receipt_code: str,
     submission_key: uuid.UUID,
 ) -> Confession:
-    """Store a new story waiting for moderation. Nothing about the writer is taken or kept."""
+    """Store a new story waiting for moderation. Nothing about the writer is taken or kept.
+
+    Moderators hear of it from the scheduled digest (``manage.py notify_moderators``), never
+    from anything that follows this call: its time would date the story.
+    """
     previous = Confession.objects.filter(submission_key=submission_key).first()
     if previous is not None:
         raise AlreadySubmitted(previous)
+    hashed = receipt_hash(receipt_code)
     confession = Confession(
         slug=new_slug(title),
         title=title,
@@ -67,23 +73,22 @@ def confession_submit(
         what_we_learned=what_we_learned,
         what_we_would_do_differently=what_we_would_do_differently,
         impact=impact,
-        receipt_hash=receipt_hash(receipt_code),
+        receipt_hash=hashed,
         submission_key=submission_key,
     )
-    confession.full_clean()
-    try:
-        with transaction.atomic():
-            confession.save()
-            confession.tags.set(list(tags))
-            if settings.MODERATOR_EMAILS:
-                transaction.on_commit(tasks.notify_moderators.enqueue)
-    except IntegrityError:
-        # The same form sent twice at the same moment: the other request stored it.
-        previous = Confession.objects.filter(submission_key=submission_key).first()
-        if previous is None:
-            raise
-        raise AlreadySubmitted(previous) from None
-    return confession
+    # Uniqueness is left to the INSERT below: checked here, it would race with a double post.
+    confession.full_clean(validate_unique=False)
+    with transaction.atomic():
+        # ON CONFLICT DO NOTHING: the same form sent twice at the same moment is expected, and
+        # a refused INSERT would make PostgreSQL log the whole story with the time.
+        Confession.objects.bulk_create([confession], ignore_conflicts=True)
+        stored = Confession.objects.filter(submission_key=submission_key).first()
+        if stored is None:  # only a random slug or receipt hash could clash: never silently lost
+            raise IntegrityError("the story could not be stored")
+        if stored.receipt_hash != hashed:
+            raise AlreadySubmitted(stored)
+        stored.tags.set(list(tags))
+    return stored
 
 
 def confession_find_by_receipt(*, code: str) -> Confession | None:
@@ -217,6 +222,21 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         confession.status = Status.WITHDRAWN
         confession.full_clean()
         confession.save()
+        tag_ids = list(confession.tags.values_list("pk", flat=True))
         confession.tags.clear()
+        # A tag no other story or event uses was typed by this writer: it goes too.
+        Tag.objects.filter(
+            pk__in=tag_ids,
+            confessions_taggedstory_items__isnull=True,
+            events_taggedevent_items__isnull=True,
+        ).delete()
         confession.decisions.update(reason="")
+        # The admin's history names the object as it was called then, and a free-text message
+        # could quote it; the fact of each change stays (who, when, which fields).
+        history = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Confession),
+            object_id=str(confession.pk),
+        )
+        history.update(object_repr=WITHDRAWN_TITLE)
+        history.exclude(change_message__startswith="[").update(change_message="")
     return confession

@@ -19,10 +19,11 @@ from confessions.forms import (
     ReceiptForm,
     SubmissionToken,
     WithdrawForm,
+    draft_without,
     spam_problem,
 )
 from confessions.models import Confession
-from confessions.receipts import receipt_hash
+from confessions.receipts import new_receipt_code
 from confessions.services import (
     AlreadySubmitted,
     confession_find_by_receipt,
@@ -34,6 +35,8 @@ from failshare.pagecache import cache_public_page, csrf_placeholder_context
 from failshare.ratelimit import RateLimit
 
 RELATED_STORIES = 3
+# Every query parameter the list reads (confessions/browse.py).
+LIST_PARAMS = ("q", "sector", "tag", "sort", "page")
 STORIES_PER_CLIENT = RateLimit("confession-submit", limit=5, period=3600)
 WRONG_RECEIPTS_PER_CLIENT = RateLimit("confession-receipt", limit=10, period=900)
 
@@ -41,7 +44,7 @@ feed = require_safe(cache_public_page(STORIES)(LatestConfessionsFeed()))
 
 
 @require_safe
-@cache_public_page(STORIES)
+@cache_public_page(STORIES, params=LIST_PARAMS)
 def confession_list(request):
     return render(request, "confessions/list.html", {"listing": browse(request.GET)})
 
@@ -98,29 +101,32 @@ def share(request):
     token = SubmissionToken.load(request.POST.get("token"))
     if problem := spam_problem(request.POST, token):
         return _form_page(request, form, token or SubmissionToken.issue(), problem, status=400)
+    removed = False
+    if choice := request.POST.get("remove"):  # "Remove it" beside a detail on the check page
+        draft = draft_without(request.POST, choice)
+        removed = draft is not request.POST
+        form = ConfessionForm(draft)
     if request.POST.get("step") == "edit" or not form.is_valid():
         return _form_page(request, form, token)
     if request.POST.get("step") != "submit":
-        return _preview_page(request, form, token)
+        return _preview_page(request, form, token, removed=removed)
     return _submit(request, form, token)
 
 
 def _submit(request, form: ConfessionForm, token: SubmissionToken):
-    stored = Confession.objects.filter(submission_key=token.key).first()
-    if stored is None and STORIES_PER_CLIENT.is_exceeded(request):
-        return _preview_page(request, form, token, rate_limited=True, status=429)
-    if stored is None:
-        try:
-            confession_submit(
-                **form.story(), receipt_code=token.receipt_code, submission_key=token.key
-            )
-            STORIES_PER_CLIENT.hit(request)
-        except AlreadySubmitted as already:  # the same form, sent twice at the same moment
-            stored = already.confession
-    if stored is not None and stored.receipt_hash != receipt_hash(token.receipt_code):
+    if Confession.objects.filter(submission_key=token.key).exists():
         return render(request, "confessions/already_received.html")
-    # A retried post carries the same code, so it gets the same receipt page again.
-    return render(request, "confessions/submitted.html", {"receipt_code": token.receipt_code})
+    if STORIES_PER_CLIENT.is_exceeded(request):
+        return _preview_page(request, form, token, rate_limited=True, status=429)
+    # Made only now, as the story is stored, and shown on this page alone: a page or token
+    # from before would let the next person at the same computer read it.
+    code = new_receipt_code()
+    try:
+        confession_submit(**form.story(), receipt_code=code, submission_key=token.key)
+    except AlreadySubmitted:  # the same form, sent twice at the same moment
+        return render(request, "confessions/already_received.html")
+    STORIES_PER_CLIENT.hit(request)
+    return render(request, "confessions/submitted.html", {"receipt_code": code})
 
 
 def _form_page(request, form, token, problem: str = "", status: int = 200):
@@ -128,12 +134,18 @@ def _form_page(request, form, token, problem: str = "", status: int = 200):
     return render(request, "confessions/new.html", context, status=status)
 
 
-def _preview_page(request, form, token, rate_limited: bool = False, status: int = 200):
+def _preview_page(
+    request, form, token, rate_limited: bool = False, status: int = 200, removed: bool = False
+):
+    # "Keep it" adds the detail to those the page carries on as kept, for the moderator.
+    kept = frozenset(request.POST.getlist("kept") + request.POST.getlist("keep"))
     context = {
         "form": form,
         "token": token.dumps(),
-        "preview": form.preview(),
-        "identifying": form.identifying(),
+        "preview": form.highlighted_preview(kept),
+        "identifying": form.identifying(kept),
+        "kept": sorted(kept),
+        "removed": removed,
         "rate_limited": rate_limited,
     }
     return render(request, "confessions/preview.html", context, status=status)

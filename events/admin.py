@@ -13,6 +13,8 @@ from django.utils.html import format_html
 
 from events import services
 from events.models import Answer, Event, EventStatus, Question, Registration
+from failshare.models import StaffAction
+from failshare.staff import staff_audit_record
 
 # Spreadsheets run cells starting with these as formulas; attendees type the answers.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -167,6 +169,7 @@ class EventAdmin(admin.ModelAdmin):
         event = self.get_object(request, unquote(object_id))
         if event is None:
             raise Http404("No such event.")
+        staff_audit_record(actor=request.user, action=StaffAction.EXPORT, detail=event.title)
         return attendees_csv(event.registrations.all(), f"{event.slug}-attendees.csv")
 
 
@@ -245,6 +248,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected with answers (CSV)", permissions=["view"])
     def export_csv(self, request, queryset):
+        staff_audit_record(
+            actor=request.user,
+            action=StaffAction.EXPORT,
+            detail="registrations chosen in the list",
+        )
         return attendees_csv(
             Registration.objects.filter(pk__in=queryset.values("pk")), "registrations.csv"
         )

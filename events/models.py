@@ -67,8 +67,14 @@ hashtag_validator = RegexValidator(
 )
 
 
+def one_line(value: str) -> None:
+    """A title goes into every email's subject, where a line break makes the email fail."""
+    if any(character in value for character in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise ValidationError("Write the title on one line, without line breaks.", code="one_line")
+
+
 class Event(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[one_line])
     slug = models.SlugField(max_length=80, unique=True, help_text="The event's web address.")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WORKSHOP)
     summary = models.CharField(max_length=300, help_text="One or two sentences for lists.")
@@ -355,3 +361,23 @@ class Answer(models.Model):
     @property
     def display(self) -> str:
         return ", ".join(self.value.splitlines())
+
+
+class SentEmail(models.Model):
+    """A registration email that has left: a task run again (a retry, a worker killed after
+    sending) finds it here and sends nothing twice. No time is kept: none is needed."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="sent_emails"
+    )
+    kind = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind"], name="one_email_of_a_kind_per_registration"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} email for registration {self.registration_id}"

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from events import tasks
 from events.models import (
+    LIVE_STATUSES,
     Answer,
     Event,
     EventStatus,
@@ -71,8 +73,8 @@ def registration_create(
 ) -> Registration:
     """Give the person a place if one is left, otherwise a place on the waiting list.
 
-    The event's row is locked before counting, so two people never both take the last place;
-    the database's partial unique constraint refuses a second live registration (a double click).
+    The event's row is locked before counting, so two people never both take the last place,
+    and before looking for the person's live registration, so a double click makes one.
     """
     try:
         with transaction.atomic():
@@ -84,11 +86,20 @@ def registration_create(
             if refusal:
                 raise RegistrationRefused(refusal)
             # Counted after the lock, so it sees every registration committed before this one.
-            confirmed = event.registrations.confirmed().count()
+            # The person's own live registration is looked for under the same lock, which every
+            # registration for the event takes, so a double click is told here: a refused
+            # INSERT would make PostgreSQL log the statement.
+            counts = event.registrations.aggregate(
+                confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+                mine=Count("pk", filter=Q(user=user, status__in=LIVE_STATUSES)),
+            )
+            if counts["mine"]:
+                raise AlreadyRegistered("You are already registered for this event.")
+            confirmed = counts["confirmed"]
             has_place = event.capacity is None or confirmed < event.capacity
             now = timezone.now()
-            # No full_clean(): the database's own constraint refuses a second live
-            # registration, and the IntegrityError below says so to the person.
+            # No full_clean(): the check above is the rule; the database's partial unique
+            # constraint stays as the last word, for writes that skip this function.
             registration = Registration.objects.create(
                 event=event,
                 user=user,

@@ -1,7 +1,10 @@
 """Email about registrations, sent in the background by the task worker.
 
 A failed send never touches the registration: the task enqueues itself again later, a bounded
-number of times, because the tasks framework does not retry on its own.
+number of times, because the tasks framework does not retry on its own; when it gives up it
+raises, so its result ends FAILED and is listed in the admin with a "send again" action.
+Each email is recorded as sent the moment it leaves (``SentEmail``) and checked before
+sending, so a task run twice (a retry, a worker killed after sending) sends it once.
 """
 
 import logging
@@ -16,9 +19,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from events.ical import event_calendar
-from events.models import EventStatus, Registration, RegistrationStatus
+from events.models import EventStatus, Registration, RegistrationStatus, SentEmail
 
 logger = logging.getLogger(__name__)
+
+
+class EmailNotSent(Exception):
+    """Every attempt to send failed: the task's result is FAILED, for a person to look at."""
+
 
 # Seconds to wait before each further attempt; one more attempt than delays in all.
 RETRY_DELAYS = [60, 300, 1800, 7200]
@@ -74,9 +82,11 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
     )
     if registration is None or not _still_true(registration, kind):
         return "no longer needed"
+    if SentEmail.objects.filter(registration=registration, kind=kind).exists():
+        return "already sent"
     try:
         registration_email(registration, kind).send()
-    except (SMTPException, OSError):
+    except (SMTPException, OSError) as error:
         if attempt >= MAX_ATTEMPTS:
             logger.exception(
                 "Gave up sending %s email for registration %s after %s attempts",
@@ -84,7 +94,7 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
                 registration_id,
                 attempt,
             )
-            return "gave up"
+            raise EmailNotSent(f"{kind} email for registration {registration_id}") from error
         logger.warning(
             "Sending %s email for registration %s failed (attempt %s); will retry",
             kind,
@@ -97,4 +107,5 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
             retry = retry.using(run_after=timezone.now() + delay)
         retry.enqueue(registration_id, kind, attempt + 1)
         return "will retry"
+    SentEmail.objects.get_or_create(registration=registration, kind=kind)
     return "sent"

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from events import services
@@ -28,13 +29,13 @@ def _event_list(request, events, template):
 
 
 @require_safe
-@cache_public_page("events", timeout=PAGE_CACHE_SECONDS)
+@cache_public_page("events", timeout=PAGE_CACHE_SECONDS, params=("page",))
 def event_list(request):
     return _event_list(request, Event.objects.upcoming(), "events/list.html")
 
 
 @require_safe
-@cache_public_page("events", timeout=PAGE_CACHE_SECONDS)
+@cache_public_page("events", timeout=PAGE_CACHE_SECONDS, params=("page",))
 def past_list(request):
     return _event_list(request, Event.objects.past(), "events/past.html")
 
@@ -127,6 +128,7 @@ def cancel(request, slug):
     return render(request, "events/cancel.html", {"event": event, "registration": registration})
 
 
+@never_cache  # a person's registrations: never kept by a browser or a proxy
 @require_safe
 @login_required
 def mine(request):

@@ -2,14 +2,21 @@
 stories' and events' tag tables (taggit's merge only moves its generic links)."""
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
+from failshare.models import StaffAction, StaffAuditEntry
 from failshare.services import tags_merge
+from failshare.staff import second_factor_reset, staff_audit_record
 
 admin.site.unregister(Tag)
 
@@ -50,3 +57,76 @@ class TagAdmin(TaggitTagAdmin):
                 self.message_user(request, f"Tags merged into “{target.name}”.", messages.SUCCESS)
                 return redirect("admin:taggit_tag_changelist")
         return super().merge_tags_view(request)
+
+
+# Staff accounts: the audit log, and a superuser's reset of someone's second factor.
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffAwareUserAdmin(UserAdmin):
+    actions = ["reset_second_factor"]
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            staff_audit_record(
+                actor=request.user,
+                action=StaffAction.GROUPS_CHANGED,
+                detail=f"{form.instance.email}: {', '.join(sorted(after)) or 'no groups'}",
+            )
+
+    @admin.action(description="Reset the second factor of the selected people")
+    def reset_second_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        for user in queryset:
+            second_factor_reset(user=user, by=request.user)
+        self.message_user(
+            request,
+            f"Second factor reset for {len(queryset)}: each sets a new one up at the next visit.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(StaffAuditEntry)
+class StaffAuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_email", "action", "detail"]
+    list_filter = ["action"]
+    search_fields = ["actor_email", "detail"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Background tasks (email): the library's read-only list, with failed ones sent again on demand.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    actions = ["send_again"]
+
+    @admin.action(description="Send selected failed tasks again")
+    def send_again(self, request, queryset):
+        failed = list(queryset.filter(status=TaskResultStatus.FAILED))
+        for result in failed:
+            # A fresh task with the same arguments; the email tasks send nothing twice.
+            result.task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        self.message_user(request, f"{len(failed)} failed task(s) queued again.", messages.SUCCESS)

@@ -7,3 +7,6 @@ class FailshareConfig(AppConfig):
 
     def ready(self):
         from failshare import checks  # noqa: F401 - registers the checks
+        from failshare.staff import connect_receivers
+
+        connect_receivers()

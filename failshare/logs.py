@@ -15,6 +15,12 @@ class ScrubRequestFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if hasattr(record, "request"):
             record.request = None
+        if record.name.startswith("django.security"):
+            # Their messages quote what the client sent: the Origin or Referer of a CSRF
+            # failure, the Host of a refused request. Only the kind of refusal is kept.
+            kind = record.name.removeprefix("django.security").strip(".") or "security"
+            record.msg, record.args = "Refused a request (%s)", (kind,)
+            record.exc_info = record.exc_text = None  # the exception's text quotes it too
         return True
 
 

@@ -8,7 +8,10 @@ So no write can forget to make a page stale, and every server process sees the c
 moment it commits.
 """
 
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 
 STORIES = "stories"
 EVENTS = "events"
@@ -24,3 +27,41 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.namespace} at version {self.version}"
+
+
+class StaffAction(models.TextChoices):
+    SIGN_IN = "sign_in", "signed in"
+    MFA_ADDED = "mfa_added", "added a second factor"
+    MFA_REMOVED = "mfa_removed", "removed a second factor"
+    MFA_RESET = "mfa_reset", "renewed recovery codes"
+    MFA_RESET_BY_ADMIN = "mfa_reset_by_admin", "reset someone's second factor"
+    GROUPS_CHANGED = "groups_changed", "changed someone's groups"
+    EXPORT = "export", "exported attendees"
+
+
+class StaffAuditEntryQuerySet(models.QuerySet):
+    def older_than(self, days: int):
+        return self.filter(at__lt=timezone.now() - timedelta(days=days))
+
+
+class StaffAuditEntry(models.Model):
+    """Something a staff member did that matters for the accounts' safety: who, what, when.
+    The actor's email is copied so the entry still says who after the account is deleted."""
+
+    actor = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.EmailField()
+    action = models.CharField(max_length=32, choices=StaffAction.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    objects = StaffAuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "staff audit entry"
+        verbose_name_plural = "staff audit log"
+
+    def __str__(self) -> str:
+        return f"{self.actor_email} {self.get_action_display()}"

@@ -17,18 +17,22 @@ from contextvars import ContextVar
 from functools import wraps
 from hashlib import md5, sha256
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
 
 from failshare.models import ContentVersion
 
 T = TypeVar("T")
 
-CSRF_PLACEHOLDER = "__failshare_csrf_token__"
+# Keyed with SECRET_KEY, so nobody can type it: a cached page's placeholder is replaced by the
+# visitor's token wherever it appears, text a visitor typed (the search box) included.
+CSRF_PLACEHOLDER = "csrf-" + salted_hmac("failshare.pagecache", "csrf placeholder").hexdigest()
 DEFAULT_TIMEOUT = 300
 DATA_TIMEOUT = 3600
 # Values this process has already read, under their versioned keys: the facet table is read on
@@ -94,8 +98,11 @@ def _cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
-def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
-    url = md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+def _page_key(request: HttpRequest, namespaces: tuple[str, ...], params: tuple[str, ...]) -> str:
+    # Only the parameters the page reads make a new copy: any other query string is the same
+    # page, so a visitor cannot fill the cache with copies of it.
+    used = urlencode([(name, value) for name in params for value in request.GET.getlist(name)])
+    url = md5(f"{request.path}?{used}".encode(), usedforsecurity=False).hexdigest()
     return f"page:{'+'.join(namespaces)}:{url}"
 
 
@@ -108,10 +115,12 @@ def cache_public_page(
     *namespaces: str,
     timeout: int = DEFAULT_TIMEOUT,
     version_of_page: Callable[..., Hashable] | None = None,
+    params: tuple[str, ...] = (),
 ) -> Callable:
     """Serve anonymous GETs of a view from the cache while ``namespaces`` are unchanged (and
     ``version_of_page(request, *args, **kwargs)``, if given, returns the same value). The view
-    must use csrf_placeholder_context (or render no form) for the copy to be shared safely."""
+    must use csrf_placeholder_context (or render no form) for the copy to be shared safely,
+    and name in ``params`` every query parameter it reads: the others are not in the key."""
 
     def decorator(view):
         @wraps(view)
@@ -130,7 +139,7 @@ def cache_public_page(
             current = versions(*namespaces)
             if version_of_page is not None:
                 current = (*current, version_of_page(request, *args, **kwargs))
-            key = _page_key(request, namespaces)
+            key = _page_key(request, namespaces, params)
             cached = pages().get(key)
             if cached is not None and cached[0] == current:
                 _, status, content_type, body = cached

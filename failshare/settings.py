@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "taggit",
     "django_tasks",
     "django_tasks_db",
@@ -89,6 +90,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "failshare.middleware.StaffSessionExpiryMiddleware",
+    "failshare.staff.SecondFactorRequiredMiddleware",
+    "failshare.metrics.RequestMetricsMiddleware",
+    "failshare.middleware.AccountPagesNotStoredMiddleware",
+    "failshare.middleware.CacheUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "failshare.urls"
@@ -115,6 +120,10 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL is the only database: search, row locks and partial unique constraints rely on it.
+# Production names its server; the local default is for development (where `make` may give an
+# embedded one instead, failshare/devdb.py), so without DEBUG it is never guessed.
+if not DEBUG and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/failshare"),
@@ -125,6 +134,20 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
     "DATABASE_CONNECT_TIMEOUT", 3
 )
+# Nothing waits for ever: a held lock or a runaway query ends in a clear 503 page within a few
+# seconds, and the worker is free for the next person (gunicorn.conf.py's timeout is longer, so
+# the application always answers first). Commands (manage.py: migrations, bulk loads, the task
+# worker) have their own limits, none by default.
+if os.environ.get("FAILSHARE_PROCESS") == "command":
+    STATEMENT_TIMEOUT_MS = env_int("COMMAND_STATEMENT_TIMEOUT_MS", 0)
+    LOCK_TIMEOUT_MS = env_int("COMMAND_LOCK_TIMEOUT_MS", 0)
+else:
+    STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)
+    # Long enough for a rush of registrations queueing on one event's row (50 at once here).
+    LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 10_000)
+DATABASES["default"]["OPTIONS"]["options"] = (
+    f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Two caches: "default" for what server processes must share (rate limits, "this happened to us
@@ -134,18 +157,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # served only while the content versions it was built from, read from the database on every
 # request, are current (failshare/pagecache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A cache is a help, never a single point of failure (failshare/rediscache.py): a Redis that is
+# down or hung costs one short timeout, then this process leaves it alone for a moment.
+REDIS_OPTIONS = {
+    "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT_MS", 250) / 1000,
+    "socket_timeout": env_int("REDIS_TIMEOUT_MS", 250) / 1000,
+    "BACKOFF_SECONDS": env_int("REDIS_BACKOFF_MS", 500) / 1000,
+}
 if REDIS_URL:
     CACHES = {
+        # Rate limits must not be let through unchecked: a failure raises (a 503 page).
         "default": {
             "BACKEND": "failshare.rediscache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "failshare",
             "KEY_FUNCTION": "failshare.cachekeys.keyed_hash",
+            "OPTIONS": {**REDIS_OPTIONS, "ON_FAILURE": "raise"},
         },
+        # Pages and the data they are built from: a failure is a miss, built from the database.
         "pages": {
             "BACKEND": "failshare.rediscache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "failshare-pages",
+            "OPTIONS": {**REDIS_OPTIONS, "ON_FAILURE": "miss"},
         },
     }
 else:
@@ -208,17 +242,29 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "failshare.staff.AccountAdapter"
+
+# Second factors (allauth's MFA): authenticator apps with recovery codes for everyone, required
+# of staff in the Moderators or Organisers group and of superusers (failshare/staff.py). Wrong
+# codes count against allauth's "login_failed" limit above (5 per 5 minutes per account).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "failshare"
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff sign-ins, second-factor changes, group changes and exports are kept this many days.
+STAFF_AUDIT_DAYS = env_int("STAFF_AUDIT_DAYS", 365)
+# /metrics answers only with this bearer token, and is off (404) while it is empty.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 TAGGIT_TAGS_FROM_STRING = "failshare.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "failshare.tagging.edit_string_for_tags"
 LOGIN_URL = "account_login"
 
-# Sessions live in the database; with Redis they are read through it.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database only. Read through Redis, a sign-out made while Redis was away
+# would leave the old session in it, alive again when Redis returns; and nothing is lost when
+# Redis evicts or restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,6 @@
 import sys
 
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +13,7 @@ from confessions import sections as story_sections
 from events import sections as event_sections
 from failshare.models import EVENTS, STORIES
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
+from failshare.rediscache import CacheUnavailable, ReusingRedisCache
 
 # The home and tag pages change by the clock too (an event starting), which no write announces.
 CROSS_APP_PAGE_SECONDS = 60
@@ -52,6 +54,7 @@ def privacy(request):
 @never_cache
 @require_safe
 def healthz(request):
+    """200 when the database and the shared cache answer; otherwise 503 naming what does not."""
     try:
         connection.ensure_connection()
         answers = connection.is_usable()
@@ -59,7 +62,15 @@ def healthz(request):
         answers = False
     if not answers:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    if not _cache_answers():
+        return HttpResponse("cache unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _cache_answers() -> bool:
+    # Without Redis the shared cache is a table of the database, just checked above.
+    shared = caches["default"]
+    return shared.ping() if isinstance(shared, ReusingRedisCache) else True
 
 
 def service_unavailable() -> HttpResponse:
@@ -71,9 +82,20 @@ def service_unavailable() -> HttpResponse:
     return response
 
 
+def try_again_shortly() -> HttpResponse:
+    """The shared cache is away for a moment: the few writes whose limits it counts wait."""
+    body = loader.render_to_string("503_try_again.html")
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request):
     if isinstance(sys.exc_info()[1], DatabaseError):
         return service_unavailable()
+    if isinstance(sys.exc_info()[1], CacheUnavailable):
+        return try_again_shortly()
     return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 

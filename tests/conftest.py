@@ -110,11 +110,24 @@ def _staff(username: str, email: str, group: str | None):
     from allauth.account.models import EmailAddress
     from django.contrib.auth.models import Group, User
 
+    from tests.people import give_second_factor
+
     user = User.objects.create_user(username, email, "a-long-password-42", is_staff=True)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     if group:
         user.groups.add(Group.objects.get(name=group))
+        # Staff in a group may open the admin only with a second factor (failshare/staff.py).
+        user.totp_secret = give_second_factor(user)
     return user
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor every superuser must have."""
+    from tests.people import give_second_factor
+
+    give_second_factor(admin_user)
+    return admin_user
 
 
 @pytest.fixture
@@ -124,7 +137,9 @@ def moderator(db):
 
 @pytest.fixture
 def moderator_client(client, moderator):
-    client.force_login(moderator)
+    from tests.people import sign_in_with_second_factor
+
+    sign_in_with_second_factor(client, moderator)
     return client
 
 
@@ -135,7 +150,9 @@ def organiser(db):
 
 @pytest.fixture
 def organiser_client(client, organiser):
-    client.force_login(organiser)
+    from tests.people import sign_in_with_second_factor
+
+    sign_in_with_second_factor(client, organiser)
     return client
 
 

@@ -18,3 +18,46 @@ def make_user(
     user = User.objects.create_user(f"user{number}", email, password, **extra)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
     return user
+
+
+def give_second_factor(user: User) -> str:
+    """Set up an authenticator app for ``user``, as allauth's own page does; answers its
+    secret, from which ``pyotp.TOTP(secret).now()`` gives the current code."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def sign_in_with_second_factor(client, user: User) -> None:
+    """Sign ``client`` in as ``user`` the way allauth leaves a session after a second factor
+    was accepted: signed in, with an "mfa" authentication record."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    client.force_login(user)
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    request.session.save()
+
+
+def restore_staff_groups() -> None:
+    """Make the staff groups and their permissions again with the data migrations' own code:
+    the flush after each transactional test empties every table, these groups too."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    for key in [
+        ("failshare", "0001_staff_groups"),
+        ("confessions", "0002_moderator_permissions"),
+        ("events", "0002_organiser_permissions"),
+        ("failshare", "0005_staff_see_background_tasks"),
+    ]:
+        state = executor.loader.project_state(key, at_end=True)
+        for operation in executor.loader.get_migration(*key).operations:
+            operation.code(state.apps, None)

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from tests.people import give_second_factor
+
 pytestmark = pytest.mark.django_db
 
 
@@ -76,6 +78,7 @@ def test_the_admin_login_shares_allauths_rate_limits(client):
 def test_staff_reach_the_admin_through_their_group(client):
     user = User.objects.create_user("mo", "mo@example.org", "a-good-long-pass-93", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
+    give_second_factor(user)  # required of them: tests/test_staff_second_factor.py
     client.force_login(user)
     assert client.get("/admin/").status_code == 200
 

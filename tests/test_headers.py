@@ -15,8 +15,10 @@ from django.test import Client
 
 from confessions.services import confession_approve
 from events.models import Registration
+from failshare import devdb
 from tests.confessions.stories import NEW, RECEIPT, form_token, make_confession, story_data
 from tests.events.conftest import PASSWORD, add_questions, make_event, make_user
+from tests.people import give_second_factor
 from tests.test_project import PRODUCTION_ENV, run_manage
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +66,8 @@ def site(settings):
     moderator.groups.add(Group.objects.get(name="Moderators"))
     organiser = make_user("org@example.org", is_staff=True)
     organiser.groups.add(Group.objects.get(name="Organisers"))
+    for staff in (moderator, organiser):
+        give_second_factor(staff)  # the admin opens only with one
     story, code = make_confession(title="The dashboard that was always green", tags=["budgets"])
     story = confession_approve(confession=story, moderator=moderator)
     event = make_event(title="Learning from failure in Leeds", capacity=5)
@@ -297,7 +301,9 @@ def test_production_adds_hsts_and_secure_cookies():
     )
     # The test database: the pages need migrated tables, whatever state the default one is in.
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    database_url = devdb.database_url(
+        user=db["USER"], host=db["HOST"], port=db["PORT"], name=db["NAME"]
+    )
     env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "testserver", "DATABASE_URL": database_url}
     # Production pages name hashed static files, which exist only after collectstatic.
     collected = run_manage("collectstatic", "--noinput", env=env)

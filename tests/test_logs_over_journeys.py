@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from confessions.services import confession_approve
@@ -93,6 +94,8 @@ def test_the_main_journeys_log_no_address_agent_story_text_or_code(
     event = make_event(title="Learning from failure in Leeds", capacity=1)
     questions = add_questions(event)
     make_user("sam@example.org", password="a-good-long-pass-93")
+    make_confession(title="A story waiting for a moderator")
+    call_command("notify_moderators", stdout=io.StringIO())  # the scheduled digest
 
     with django_capture_on_commit_callbacks(execute=True):
         code = share_a_story(client)
@@ -137,7 +140,7 @@ def test_the_main_journeys_log_no_address_agent_story_text_or_code(
 
     assert Registration.objects.get().status == "cancelled"
     subjects = " ".join(message.subject for message in mailoutbox)
-    assert "Confirm Your Email" in subjects and "story is waiting" in subjects
+    assert "Confirm Your Email" in subjects and "Stories are waiting" in subjects
     logged = logs.getvalue()
     lines = [json.loads(line) for line in logged.splitlines()]
     messages = " ".join(line["message"] for line in lines)

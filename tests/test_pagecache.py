@@ -16,7 +16,7 @@ FORM = engines["django"].from_string("<p>{{ n }}</p><form method=post>{% csrf_to
 calls = {"n": 0}
 
 
-@pagecache.cache_public_page(STORIES)
+@pagecache.cache_public_page(STORIES, params=("page",))
 def counted_view(request):
     calls["n"] += 1
     context = {"n": calls["n"], **pagecache.csrf_placeholder_context()}
@@ -84,7 +84,7 @@ def test_signed_in_people_are_never_served_a_cached_page():
 
 def test_a_page_kept_from_older_versions_is_never_served():
     counted_view(make_request())
-    key = pagecache._page_key(make_request(), (STORIES,))
+    key = pagecache._page_key(make_request(), (STORIES,), ("page",))
     stale = pagecache.pages().get(key)
     raise_version(STORIES)
     assert b"<p>2</p>" in counted_view(make_request()).content

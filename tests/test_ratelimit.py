@@ -1,4 +1,5 @@
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.test import RequestFactory
@@ -57,11 +58,36 @@ def test_counts_are_short_lived():
     assert not limit.is_exceeded(request_from())
 
 
-def test_the_window_is_not_extended_by_later_hits(monkeypatch):
-    clock = [time.time()]
-    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
-    limit = RateLimit("test", limit=10, period=60)
+def test_the_window_is_fixed_and_not_extended_by_later_hits(monkeypatch):
+    now = [7200.0 + 10]
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now[0]))
+    limit = RateLimit("test", limit=10, period=3600)
     for _ in range(3):
         limit.hit(request_from())
-        clock[0] += 25
-    assert limit.count(request_from()) == 0  # 75 seconds after the first hit
+        now[0] += 1000
+    assert limit.count(request_from()) == 3
+    now[0] = 10800.0  # the window closes on the hour, whenever its first hit came
+    assert limit.count(request_from()) == 0
+
+
+def test_nothing_in_the_cache_holds_the_time_of_a_hit(monkeypatch):
+    first_hit = 1_800_000_123.456789
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: first_hit))
+    RateLimit("test", limit=5, period=3600).hit(request_from())
+    stored = shared_cache_text()
+    for exact in ("1800000123", "1800003723", "123.45", "723.45"):
+        assert exact not in stored
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network():
+    limit = RateLimit("test", limit=2, period=60)
+    limit.hit(request_from("2001:db8:1:2::1"))
+    limit.hit(request_from("2001:db8:1:2:ffff:eeee:dddd:cccc"))
+    assert limit.is_exceeded(request_from("2001:db8:1:2:abcd::9"))
+    assert not limit.is_exceeded(request_from("2001:db8:1:3::1"))
+
+
+def test_an_ipv4_mapped_address_counts_as_the_ipv4_client():
+    limit = RateLimit("test", limit=1, period=60)
+    limit.hit(request_from("::ffff:203.0.113.9"))
+    assert limit.is_exceeded(request_from(ADDRESS))

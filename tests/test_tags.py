@@ -9,6 +9,7 @@ from events.models import TaggedEvent
 from failshare.tagging import edit_string_for_tags, parse_tags
 from tests.confessions.factories import make_story
 from tests.events.conftest import make_event
+from tests.people import give_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,9 @@ def test_it_writes_tags_back_as_they_would_be_typed():
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(User.objects.create_superuser("root", "root@example.org", "x" * 20))
+    root = User.objects.create_superuser("root", "root@example.org", "x" * 20)
+    give_second_factor(root)
+    client.force_login(root)
     return client
 
 

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from events.models import Registration
 from tests.browser.axe import assert_accessible
+from tests.browser.staff import enter_authenticator_code
 from tests.events.conftest import PASSWORD, add_questions, fill, make_event, make_user
+from tests.people import give_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +30,7 @@ def restore_organisers_group() -> Group:
 def test_an_organiser_works_through_events_and_registrations(page):
     organiser = make_user("olu.organiser@example.org", password=PASSWORD, is_staff=True)
     organiser.groups.add(restore_organisers_group())
+    secret = give_second_factor(organiser)
     event = make_event(title="Learning from failure in Leeds", capacity=2)
     add_questions(event)
     fill(event, confirmed=2, waiting=1)
@@ -39,6 +42,7 @@ def test_an_organiser_works_through_events_and_registrations(page):
     page.get_by_label("Email").fill(organiser.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    enter_authenticator_code(page, secret)
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation and events")
     assert_accessible(page)
 

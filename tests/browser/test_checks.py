@@ -5,8 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.staff import enter_authenticator_code
 from tests.browser.test_admin_journey import restore_organisers_group
 from tests.events.conftest import PASSWORD, make_event, make_user
+from tests.people import give_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +28,13 @@ def test_axe_checks_the_page_as_its_scripts_and_the_person_left_it(page):
 def test_the_sites_policy_still_holds_and_is_watched_on_the_page_axe_checked(page):
     organiser = make_user("olu.organiser@example.org", password=PASSWORD, is_staff=True)
     organiser.groups.add(restore_organisers_group())
+    secret = give_second_factor(organiser)
     event = make_event(title="Learning from failure in Leeds")
     page.goto(f"/admin/events/event/{event.pk}/change/")
     page.get_by_label("Email").fill(organiser.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    enter_authenticator_code(page, secret)
     expect(page.get_by_role("heading", level=1)).to_have_text("Change event")
 
     # axe-core's own scratch styles (the admin's style sheets use @import) break no policy here.

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from confessions.identifying import (
     EMAIL,
     HANDLE,
+    JOB_TITLE,
     NAME,
     ORGANISATION,
     PHONE,
@@ -49,8 +50,12 @@ def found(text: str) -> list[tuple[str, str]]:
             "It was the Department for Work and Pensions.",
             [("Department for Work and Pensions", ORGANISATION)],
         ),
-        ("Sarah's team wrote it.", []),  # a lone word opening a sentence
+        # A lone word opening a sentence is a name only when it is a known first name.
+        ("Sarah's team wrote it.", [("Sarah", NAME)]),
+        ("Tarquinia's team wrote it.", []),
         ("It was Sarah's idea.", [("Sarah", NAME)]),
+        # One post in one organisation points at one person.
+        ("The Head of Communications had to apologise.", [("Head of Communications", JOB_TITLE)]),
     ],
 )
 def test_it_finds_and_quotes_identifying_details(text, expected):
@@ -61,7 +66,7 @@ def test_it_finds_and_quotes_identifying_details(text, expected):
     "text",
     [
         "We launched a hashtag campaign for the new recycling service. Nobody had checked what "
-        "the hashtag spelled without spaces. The Head of Communications had to apologise.",
+        "the hashtag spelled without spaces. The comms team had to apologise.",
         "A six-figure website was built by an agency before any user research. After launch, "
         "residents could not find how to pay their Council Tax. We learned to test with real "
         "users in Alpha and Beta.",

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import psycopg
 
+from failshare import devdb
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,18 +30,24 @@ def free_port() -> int:
 
 
 def postgres_bindir() -> str | None:
+    """initdb, pg_ctl, pg_basebackup...: the system's PostgreSQL, else the embedded package's."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     if found:
         return os.path.dirname(found[-1])
     pg_ctl = shutil.which("pg_ctl")
-    return os.path.dirname(pg_ctl) if pg_ctl else None
+    if pg_ctl:
+        return os.path.dirname(pg_ctl)
+    embedded = devdb.embedded_bindir()
+    return str(embedded) if embedded else None
 
 
 class ThrowawayPostgres:
     """A PostgreSQL cluster of its own on a free loopback port, so it can be stopped at will."""
 
-    def __init__(self):
-        self.bindir = postgres_bindir()
+    def __init__(self, bindir: str | None = None):
+        self.bindir = bindir or postgres_bindir()
+        # PostgreSQL refuses to run as root: as root, it runs as this account.
+        self.system_user = devdb.system_user_for_postgres()
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="failshare-pg-")
         self.data = os.path.join(self.dir, "data")
@@ -47,13 +55,13 @@ class ThrowawayPostgres:
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         command = [os.path.join(self.bindir, args[0]), *args[1:]]
-        if os.geteuid() == 0:  # PostgreSQL refuses to run as root.
-            command = ["runuser", "-u", "postgres", "--", *command]
+        if self.system_user:
+            command = ["runuser", "-u", self.system_user, "--", *command]
         return subprocess.run(command, capture_output=True, text=True, check=check, timeout=120)
 
     def create(self) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
+        if self.system_user:
+            shutil.chown(self.dir, self.system_user)
         self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync")
         self.start()
         self._run(

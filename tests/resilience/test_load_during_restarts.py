@@ -157,11 +157,17 @@ def share_stories(app, run: Run, numbers) -> None:  # noqa: F811 - fixture
         answer = run.until_answered(
             "story",
             lambda w=writer, d=data: w.post("/confessions/new/", d),
-            lambda a: a.status == 200 and receipt_code(a) is not None,
+            # A post stored just before its answer was lost is told, when sent again, that the
+            # story was already sent (the code is shown once): stored all the same.
+            lambda a: a.status == 200,
         )
         if answer is None:
             return
         code = receipt_code(answer)
+        if code is None and "This story has already been sent" not in answer.body:
+            with run.lock:
+                run.unexpected.append(f"a story got no receipt: {answer.body[:300]}")
+            return
         with run.lock:
             run.stories[data["title"]] = code
         if number % 3 == 0:  # a double submit: the same page, nothing stored again
@@ -170,7 +176,8 @@ def share_stories(app, run: Run, numbers) -> None:  # noqa: F811 - fixture
                 lambda w=writer, d=data: w.post("/confessions/new/", d),
                 lambda a: a.status == 200,
             )
-            if again is not None and receipt_code(again) != code:
+            already = again is not None and "This story has already been sent" in again.body
+            if again is not None and (not already or receipt_code(again) is not None):
                 with run.lock:
                     run.unexpected.append(f"a double submit got another page: {again.body[:300]}")
 
@@ -305,6 +312,9 @@ def test_a_load_run_through_two_restarts_loses_duplicates_and_overbooks_nothing(
     assert len({key for _, _, key, _ in rows}) == len(rows)
     stored = {title: receipt for title, receipt, _, _ in rows}
     for title, code in run.stories.items():
+        if code is None:  # told "already sent": stored, its code shown to nobody
+            assert title in stored
+            continue
         assert stored.get(title) == hashlib.sha256(normalise_code(code).encode()).hexdigest()
     assert set(stored) <= {story_fields(n)["title"] for n in range(MAX_STORIES)}
     assert all(tags == 2 for *_, tags in rows), "a story stored without its topics"

@@ -8,23 +8,41 @@ shows on every following request to every process.
 
 import re
 import secrets
+import time
 import urllib.parse
 
 import psycopg
+import pyotp
 import pytest
 from django.conf import settings
 
+from failshare import devdb
 from tests.resilience.fixtures import run_in_app
 from tests.resilience.servers import AppServer, Visitor, manage, production_env
 
 REQUESTS_PER_PROCESS = 12
 STAFF_EMAIL, STAFF_PASSWORD = "moderator@example.org", "a-long-moderator-password-8"
+STAFF_TOTP_SECRET = pyotp.random_base32()
+_used_codes: set[str] = set()
+
+
+def unused_code() -> str:
+    """The authenticator's current code, waiting for the next one if it was used already
+    (a code signs in once)."""
+    while (code := pyotp.TOTP(STAFF_TOTP_SECRET).now()) in _used_codes:
+        time.sleep(1)
+    _used_codes.add(code)
+    return code
 
 
 def _server_url(database: str) -> str:
     db = settings.DATABASES["default"]
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    return f"postgres://{db['USER'] or 'postgres'}@{host}:{port}/{database}"
+    return devdb.database_url(
+        user=db["USER"] or "postgres",
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        name=database,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +60,10 @@ def env():
         "from allauth.account.models import EmailAddress;"
         f"u = User.objects.create_user('mod', '{STAFF_EMAIL}', '{STAFF_PASSWORD}', is_staff=True,"
         " is_superuser=True);"
-        f"EmailAddress.objects.create(user=u, email='{STAFF_EMAIL}', verified=True, primary=True)",
+        f"EmailAddress.objects.create(user=u, email='{STAFF_EMAIL}', verified=True, primary=True);"
+        # A superuser opens the admin only with a second factor (failshare/staff.py).
+        "from allauth.mfa.totp.internal.auth import TOTP;"
+        f"TOTP.activate(u, {STAFF_TOTP_SECRET!r})",
     )
     yield environment
     with psycopg.connect(admin_url, autocommit=True) as admin:
@@ -93,6 +114,9 @@ def warm(servers, *paths: str) -> None:
 def signed_in_staff(server) -> Visitor:
     visitor = Visitor(server.base_url, user_agent="StaffBrowser/1.0")
     visitor.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
+    fields = visitor.form("/accounts/2fa/authenticate/").fields
+    answer = visitor.post("/accounts/2fa/authenticate/", {**fields, "code": unused_code()})
+    assert answer.status == 302, answer.body[:300]
     return visitor
 
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         db = connection.settings_dict
         where = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
         sys.stderr.write(
-            f"PostgreSQL is not answering at {where}: start it "
-            "(for example `pg_ctlcluster 15 main start`) or set DATABASE_URL.\n"
+            f"PostgreSQL is not answering at {where}: start it, or leave DATABASE_URL unset "
+            "for the one at 127.0.0.1:5432 or else an embedded one.\n"
         )
         sys.exit(1)

@@ -1,0 +1,62 @@
+"""The operator's page in the admin: is the site healthy? Counts and ages only, every age in
+whole days, so nothing on it dates a story (or the task its arrival queued) finer than the day."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Min
+from django.shortcuts import render
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from confessions.models import Confession
+
+
+def age_in_days(oldest) -> int | None:
+    """Whole days since ``oldest`` (a date or an aware datetime), or None without one."""
+    if oldest is None:
+        return None
+    if hasattr(oldest, "date"):
+        oldest = timezone.localdate(oldest)
+    return (timezone.localdate() - oldest).days
+
+
+def redis_reachable() -> bool | None:
+    """None when the site runs without Redis."""
+    if not settings.REDIS_URL:
+        return None
+    try:
+        caches["default"].get("operator-probe")
+    except Exception:  # noqa: BLE001 - any failure means Redis does not answer
+        return False
+    return True
+
+
+def database_reachable() -> bool:
+    # The page was reached through the session and user, read from the database.
+    return connection.is_usable()
+
+
+def operator_page(request):
+    """Behind admin.site.admin_view (failshare/urls.py): staff only, then superusers only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    pending = Confession.objects.pending().aggregate(oldest=Min("submitted_on"))
+    tasks = DBTaskResult.objects.all()
+    waiting = tasks.filter(status=TaskResultStatus.READY).aggregate(oldest=Min("enqueued_at"))
+    context = {
+        **admin.site.each_context(request),
+        "title": "Operator's view",
+        "stories_pending": Confession.objects.pending().count(),
+        "oldest_pending_days": age_in_days(pending["oldest"]),
+        "tasks_waiting": tasks.filter(status=TaskResultStatus.READY).count(),
+        "oldest_task_days": age_in_days(waiting["oldest"]),
+        "tasks_running": tasks.filter(status=TaskResultStatus.RUNNING).count(),
+        "tasks_failed": tasks.filter(status=TaskResultStatus.FAILED).count(),
+        "database_up": database_reachable(),
+        "redis_up": redis_reachable(),
+    }
+    return render(request, "admin/operator.html", context)
