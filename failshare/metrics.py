@@ -21,6 +21,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 # URL namespaces, and task modules, whose activity would date a story.
 UNMEASURED_NAMESPACES = frozenset({"confessions"})
 UNMEASURED_TASK_PREFIX = "confessions."
+UNMEASURED_ADMIN_PREFIX = "confessions_"
 # The metrics view itself: each scrape would otherwise change what the next one reads.
 UNMEASURED_VIEWS = frozenset({"metrics"})
 
@@ -53,6 +54,10 @@ def measured_view(request) -> str | None:
     if match is None:
         return None
     if set(match.namespaces) & UNMEASURED_NAMESPACES or match.url_name in UNMEASURED_VIEWS:
+        return None
+    # The moderators' admin pages of stories (admin:confessions_...): when stories are read
+    # and decided is as telling as when they arrive.
+    if (match.url_name or "").startswith(UNMEASURED_ADMIN_PREFIX):
         return None
     return match.view_name or "unnamed"
 

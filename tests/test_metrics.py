@@ -59,9 +59,11 @@ def test_it_counts_requests_and_their_time_by_view(client, metrics_on, db):
     assert after['failshare_dependency_up{dependency="database"}'] == "1.0"
 
 
-def test_no_metric_name_or_label_mentions_stories(client, metrics_on, db):
+def test_no_metric_name_or_label_mentions_stories(client, metrics_on, moderator_client):
     confession, code = make_confession()
     event = make_event()
+    moderator_client.get("/admin/confessions/confession/")
+    moderator_client.get(f"/admin/confessions/confession/{confession.pk}/change/")
     for path in (
         "/",
         reverse("confessions:list"),
