@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development and management commands run with DEBUG on (console email, local hosts).
 DEV := DEBUG=true TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
-.PHONY: run test lint format bench db clean
+.PHONY: run superuser test lint format bench db clean messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,33 @@ MANAGE := $(BIN)/python manage.py
 db: $(VENV)/.local
 	@$(DEV) $(WITH_DB) $(MANAGE) ensure_database
 
-run: $(VENV)/.local
+# The Welsh catalogue, compiled: locale/cy/LC_MESSAGES/django.mo is built here, never committed.
+# `make messages` gathers new strings into the .po file after a change to the interface.
+COMPILE := $(MANAGE) compilemessages --ignore=.venv --ignore=.data --ignore=staticfiles
+LOCALE_IGNORES := --ignore='.venv/*' --ignore='staticfiles/*' --ignore='.data/*' \
+	--ignore='tests/*' --ignore='bench/*' --ignore='docs/*'
+
+translations: $(VENV)/.local
+	@command -v msgfmt >/dev/null || { echo "msgfmt is not installed: apt-get install gettext"; exit 1; }
+	@$(DEV) $(COMPILE) --verbosity 0
+
+messages: $(VENV)/.local
+	$(DEV) $(MANAGE) makemessages -l cy --no-obsolete --no-location $(LOCALE_IGNORES)
+
+# PORT picks the port of the development server: make run PORT=8001
+PORT ?= 8000
+run: translations
 	@$(DEV) $(WITH_DB) sh -c '$(MANAGE) ensure_database && $(MANAGE) migrate --noinput \
-		&& $(MANAGE) seed_demo && exec $(MANAGE) runserver 127.0.0.1:8000'
+		&& $(MANAGE) seed_demo && exec $(MANAGE) runserver 127.0.0.1:$(PORT)'
+
+# A superuser with a confirmed email address, asked for on the terminal: signs in at once.
+superuser: translations
+	@$(DEV) $(WITH_DB) sh -c '$(MANAGE) ensure_database && $(MANAGE) migrate --noinput \
+		&& $(MANAGE) create_admin'
 
 # ARGS picks tests (the whole suite on two processes unless given): make test ARGS="tests/test_tags.py -q"
 ARGS ?= -n 2
-test: $(VENV)/.dev
+test: $(VENV)/.dev translations
 	@$(WITH_DB) sh -c '$(DEV) $(MANAGE) ensure_database && exec $(BIN)/pytest $(ARGS)'
 
 lint: $(VENV)/.dev
@@ -47,7 +67,7 @@ format: $(VENV)/.dev
 
 # The speed targets: its own database (failshare_bench, recreated), gunicorn on loopback.
 # STORIES sets how many (100,000 unless given): make bench STORIES=1000000
-bench: $(VENV)/.local
+bench: translations
 	@command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk"; exit 1; }
 	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=2).ping()" 2>/dev/null \
 		|| { echo "Redis is not answering at 127.0.0.1:6379: start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379)"; exit 1; }

@@ -646,6 +646,17 @@ def postgres_version() -> str:
         return cursor.fetchone()[0]
 
 
+def database_size_line(stories: int) -> str:
+    """The benchmark database's size on disk, and that size per 100,000 stories."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        megabytes = cursor.fetchone()[0] / 1_000_000
+    per = megabytes * 100_000 / max(stories, 1)
+    return f"Database size: {megabytes:,.0f} MB, {per:,.0f} MB per 100,000 stories."
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -773,6 +784,7 @@ def pages_to_measure(queries: list[str], reader: str) -> list[Page]:
         Page("filtered list", filtered, 0.4, detail=filtered_note),
         Page("story page", story_path(), 0.4),
         Page("event page", event, 0.4, note=event_note),
+        Page("insights", "/insights/" if route_exists("/insights/") else None, 0.4),
     ]
     for page in [*anonymous, search]:
         if page.path is None and not page.note:
@@ -862,6 +874,7 @@ def write_report(
         f"Machine: {machine(load_at_start)}; PostgreSQL {postgres_version()}; Redis cache.",
         f"Data: {stories:,} approved stories and the demo events, from "
         f"`seed_demo --confessions {STORIES}` in {seed_seconds:.0f} s.",
+        database_size_line(stories),
         f"Server: gunicorn, {WORKERS} sync workers, production settings (DEBUG off, whitenoise, "
         "persistent database connections), on loopback.",
         f"Load: wrk, {THREADS} thread(s), {CONNECTIONS} connections, {SECONDS} s per page after "

@@ -10,7 +10,8 @@ from hashlib import sha256
 
 from django.utils import timezone
 
-from confessions.models import Confession, Impact, OrganisationSize, Sector, Status, new_slug
+from confessions.models import Cause, Confession, Impact, OrganisationSize, Sector, Status, new_slug
+from failshare.models import ContentLanguage
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,11 @@ class DemoStory:
     learned: str
     differently: str
     tags: tuple[str, ...]
+    causes: tuple[str, ...] = ()
     months_ago: int = 0
     me_too: int = 0
     status: str = Status.APPROVED
+    language: str = ContentLanguage.ENGLISH
 
 
 STORIES = [
@@ -55,6 +58,7 @@ STORIES = [
             "month, and release the new pages one service at a time."
         ),
         tags=("websites", "user research", "procurement"),
+        causes=(Cause.REQUIREMENTS, Cause.PROCUREMENT),
         months_ago=0,
         me_too=14,
     ),
@@ -81,6 +85,7 @@ STORIES = [
             "systems on real cases for a week before choosing."
         ),
         tags=("procurement", "adoption", "frontline staff"),
+        causes=(Cause.REQUIREMENTS, Cause.PROCUREMENT, Cause.COMMUNICATION),
         months_ago=1,
         me_too=22,
     ),
@@ -107,6 +112,7 @@ STORIES = [
             "fallback ready to switch to on the day."
         ),
         tags=("communications", "social media"),
+        causes=(Cause.COMMUNICATION,),
         months_ago=1,
         me_too=9,
     ),
@@ -133,6 +139,7 @@ STORIES = [
             "translated versions from the start."
         ),
         tags=("consultation", "user research", "inclusion"),
+        causes=(Cause.COMMUNICATION, Cause.REQUIREMENTS),
         months_ago=2,
         me_too=17,
     ),
@@ -159,6 +166,7 @@ STORIES = [
             "rather than on a date."
         ),
         tags=("data", "legacy systems", "contracts"),
+        causes=(Cause.DATA, Cause.TECHNOLOGY, Cause.PROCUREMENT),
         months_ago=3,
         me_too=11,
     ),
@@ -185,6 +193,7 @@ STORIES = [
             "technology."
         ),
         tags=("volunteers", "apps", "user research"),
+        causes=(Cause.FUNDING, Cause.TECHNOLOGY, Cause.REQUIREMENTS),
         months_ago=4,
         me_too=6,
     ),
@@ -211,6 +220,7 @@ STORIES = [
             "can call a delay."
         ),
         tags=("launches", "testing", "leadership"),
+        causes=(Cause.FUNDING, Cause.LEADERSHIP, Cause.TECHNOLOGY),
         months_ago=5,
         me_too=8,
     ),
@@ -237,6 +247,7 @@ STORIES = [
             "team's fortnightly meeting."
         ),
         tags=("budgets", "cloud", "governance"),
+        causes=(Cause.TECHNOLOGY, Cause.FUNDING, Cause.SKILLS),
         months_ago=6,
         me_too=12,
     ),
@@ -260,6 +271,7 @@ STORIES = [
             "pool a small budget the board controls."
         ),
         tags=("partnerships", "governance", "leadership"),
+        causes=(Cause.PARTNERSHIP, Cause.LEADERSHIP),
         months_ago=7,
         me_too=5,
     ),
@@ -286,6 +298,7 @@ STORIES = [
             "top of the clinical letter."
         ),
         tags=("plain language", "communications", "patient safety"),
+        causes=(Cause.COMMUNICATION, Cause.REQUIREMENTS),
         months_ago=8,
         me_too=19,
     ),
@@ -312,6 +325,7 @@ STORIES = [
             "groups can phone."
         ),
         tags=("grants", "inclusion", "digital services"),
+        causes=(Cause.REQUIREMENTS, Cause.FUNDING, Cause.TECHNOLOGY),
         months_ago=9,
         me_too=10,
     ),
@@ -338,6 +352,7 @@ STORIES = [
             "the plan with evidence every quarter."
         ),
         tags=("agile", "governance", "user research"),
+        causes=(Cause.LEADERSHIP, Cause.SKILLS),
         months_ago=10,
         me_too=25,
     ),
@@ -352,6 +367,7 @@ STORIES = [
         learned="Critical knowledge held by one person is a risk worth writing down.",
         differently="Pair on the rota every week and write the steps down as we go.",
         tags=("resilience", "spreadsheets"),
+        causes=(Cause.SKILLS, Cause.DATA),
         status=Status.PENDING,
     ),
     DemoStory(
@@ -365,6 +381,7 @@ STORIES = [
         learned="Automation needs the real questions people ask, not the ones we expect.",
         differently="Read a month of real enquiries before designing anything.",
         tags=("chatbots", "digital services"),
+        causes=(Cause.TECHNOLOGY, Cause.DATA),
         status=Status.PENDING,
     ),
     DemoStory(
@@ -378,7 +395,98 @@ STORIES = [
         learned="Papers should be shaped by the decisions, not by everything we know.",
         differently="Start every paper with the decision asked for, in one page.",
         tags=("governance",),
+        causes=(Cause.LEADERSHIP, Cause.COMMUNICATION),
         status=Status.PENDING,
+    ),
+    # Stories written in Welsh, as people in Welsh public services share them.
+    DemoStory(
+        key="gwefan-ddwyieithog",
+        title="Lansio gwefan Saesneg yn gyntaf a chyfieithu wedyn",
+        sector=Sector.LOCAL_GOVERNMENT,
+        size=OrganisationSize.MEDIUM,
+        impact=Impact.MEDIUM,
+        happened=(
+            "Roedd y cyngor am lansio gwefan newydd cyn diwedd y flwyddyn ariannol. Fe wnaethon "
+            "ni ysgrifennu'r tudalennau i gyd yn Saesneg a'u hanfon i'w cyfieithu yr wythnos cyn "
+            "y lansio."
+        ),
+        went_wrong=(
+            "Roedd y cyfieithiadau'n hwyr, felly aeth y wefan yn fyw gyda hanner y tudalennau "
+            "Cymraeg yn wag. Cwynodd trigolion, ac roedd rhaid i ni ymddiheuro i Gomisiynydd y "
+            "Gymraeg."
+        ),
+        learned=(
+            "Mae'r Gymraeg yn rhan o'r gwasanaeth o'r dechrau, nid tasg ar y diwedd. Mae "
+            "ysgrifennu'r ddwy iaith ochr yn ochr yn arafach ar y dechrau ond yn gyflymach yn "
+            "y pen draw."
+        ),
+        differently=(
+            "Cynnwys cyfieithydd yn y tîm o'r wythnos gyntaf, a phrofi pob tudalen gyda "
+            "siaradwyr Cymraeg cyn ei chyhoeddi."
+        ),
+        tags=("websites", "welsh language"),
+        causes=(Cause.REQUIREMENTS, Cause.FUNDING),
+        months_ago=1,
+        me_too=9,
+        language=ContentLanguage.WELSH,
+    ),
+    DemoStory(
+        key="cyllideb-gofal",
+        title="Gwario cyllideb y gaeaf ar system nad oedd neb yn ei defnyddio",
+        sector=Sector.SOCIAL_CARE,
+        size=OrganisationSize.LARGE,
+        impact=Impact.HIGH,
+        happened=(
+            "Prynodd ein gwasanaeth gofal system ar-lein i drefnu ymweliadau yn y cartref. "
+            "Gwariwyd cyllideb y gaeaf i gyd arni mewn tri mis."
+        ),
+        went_wrong=(
+            "Ni ofynnodd neb i'r gweithwyr gofal sut roedden nhw'n trefnu eu diwrnod. Doedd dim "
+            "signal ffôn mewn llawer o'r pentrefi, felly roedd y staff yn dal i ddefnyddio "
+            "papur."
+        ),
+        learned=(
+            "Treuliwch ddiwrnod gyda'r bobl sy'n gwneud y gwaith cyn prynu dim. Mae'r hyn sy'n "
+            "gweithio yn y swyddfa yn aml yn methu ar y ffordd."
+        ),
+        differently=(
+            "Profi'r system am fis mewn un ardal wledig cyn ei phrynu i'r sir gyfan, a chadw "
+            "arian wrth gefn ar gyfer newidiadau."
+        ),
+        tags=("social care", "procurement", "welsh language"),
+        causes=(Cause.REQUIREMENTS, Cause.PROCUREMENT, Cause.TECHNOLOGY),
+        months_ago=2,
+        me_too=14,
+        language=ContentLanguage.WELSH,
+    ),
+    DemoStory(
+        key="ymgynghoriad-tawel",
+        title="Ymgynghoriad na chlywodd neb amdano",
+        sector=Sector.HEALTH,
+        size=OrganisationSize.LARGE,
+        impact=Impact.LOW,
+        happened=(
+            "Cynhaliodd y bwrdd iechyd ymgynghoriad am newid oriau clinigau yn y gogledd. Dim "
+            "ond dau ddeg tri o bobl a ymatebodd mewn deuddeg wythnos."
+        ),
+        went_wrong=(
+            "Dim ond ar ein gwefan ac ar y cyfryngau cymdeithasol y gwnaethon ni ei hysbysebu. "
+            "Nid oedd y bobl a ddefnyddiai'r clinigau fwyaf, pobl hŷn yn bennaf, yn ein dilyn "
+            "ni yno."
+        ),
+        learned=(
+            "Ewch at y bobl lle maen nhw eisoes: yn y feddygfa, y fferyllfa a'r papur bro. "
+            "Mae taflen ar y cownter yn cyrraedd mwy na neges ar-lein."
+        ),
+        differently=(
+            "Gofyn i'r derbynyddion a'r fferyllwyr rannu'r ymgynghoriad, a chynnig ffurflen "
+            "bapur gydag amlen wedi'i thalu ymlaen llaw."
+        ),
+        tags=("consultation", "welsh language"),
+        causes=(Cause.COMMUNICATION,),
+        months_ago=3,
+        me_too=6,
+        language=ContentLanguage.WELSH,
     ),
 ]
 
@@ -410,6 +518,7 @@ def seed(*, bulk_confessions: int, seed: int) -> list[str]:
             sector=story.sector,
             organisation_size=story.size,
             impact=story.impact,
+            causes=list(story.causes),
             what_happened=story.happened,
             what_went_wrong=story.went_wrong,
             what_we_learned=story.learned,
@@ -418,6 +527,7 @@ def seed(*, bulk_confessions: int, seed: int) -> list[str]:
             submitted_on=_month(story.months_ago),
             published_month=_month(story.months_ago) if published else None,
             me_too_count=story.me_too,
+            language=story.language,
             receipt_hash=demo_receipt_hash(story.key),
         )
         confession.full_clean(exclude=["tags"])

@@ -2,10 +2,13 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
-from confessions.models import Confession
+from confessions.models import Confession, StoryResponse
 
 FEED_ITEMS = 30
 
@@ -17,12 +20,18 @@ def month_start(month: datetime.date) -> datetime.datetime:
 
 class LatestConfessionsFeed(Feed):
     feed_type = Atom1Feed
-    title = f"{settings.SITE_NAME}: stories of what went wrong"
-    subtitle = "The latest anonymous stories from public services, and what people learned."
     link = reverse_lazy("confessions:list")
     author_name = settings.SITE_NAME
     # Atom summaries are HTML: the template escapes the story text, never interprets it.
     description_template = "confessions/feed_description.html"
+
+    def title(self):
+        return gettext("%(site)s: stories of what went wrong") % {"site": settings.SITE_NAME}
+
+    def subtitle(self):
+        return gettext(
+            "The latest anonymous stories from public services, and what people learned."
+        )
 
     def items(self):
         latest = (
@@ -43,3 +52,45 @@ class LatestConfessionsFeed(Feed):
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
+
+
+class StoryResponsesFeed(Feed):
+    """The published responses under one story, newest first, dated to the month."""
+
+    feed_type = Atom1Feed
+    author_name = settings.SITE_NAME
+    description_template = "confessions/feed_response_description.html"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Confession.objects.published().only("slug", "title"), slug=slug)
+
+    def title(self, obj):
+        return gettext("%(site)s: responses to “%(title)s”") % {
+            "site": settings.SITE_NAME,
+            "title": obj.title,
+        }
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return reverse("confessions:responses_feed", args=[obj.slug])
+
+    def items(self, obj):
+        responses = StoryResponse.objects.published().filter(confession=obj)
+        latest = responses.order_by("-published_month", "-id")[:FEED_ITEMS]
+        return [setattr(response, "confession", obj) or response for response in latest]
+
+    def item_title(self, item):
+        return gettext("Response from %(month)s") % {
+            "month": date_format(item.published_month, "F Y")
+        }
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return month_start(item.published_month)
+
+    def item_updateddate(self, item):
+        return month_start(item.published_month)

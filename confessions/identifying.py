@@ -28,22 +28,26 @@ from functools import cache
 from pathlib import Path
 
 import phonenumbers
+from django.utils.translation import gettext_lazy as _
 
-EMAIL = "email address"
-PHONE = "phone number"
-WEB = "web address"
-HANDLE = "social media handle"
-HASHTAG = "hashtag"
-POSTCODE = "postcode"
-ADDRESS = "street address"
-NHS_NUMBER = "NHS number"
-NI_NUMBER = "National Insurance number"
-DATE = "exact date"
-ORGANISATION = "name of an organisation"
-PLACE = "name of a place"
-NAME = "name of a person"
-JOB_TITLE = "job title of one person"
-PROJECT = "name of a project or product"
+# The kinds of detail, as a page names them after the words found ("“Jo Bloggs” – name of a
+# person"): translated when shown, in the language of the page.
+# Translators: the kinds of detail that could identify someone, shown after the words found.
+EMAIL = _("email address")
+PHONE = _("phone number")
+WEB = _("web address")
+HANDLE = _("social media handle")
+HASHTAG = _("hashtag")
+POSTCODE = _("postcode")
+ADDRESS = _("street address")
+NHS_NUMBER = _("NHS number")
+NI_NUMBER = _("National Insurance number")
+DATE = _("exact date")
+ORGANISATION = _("name of an organisation")
+PLACE = _("name of a place")
+NAME = _("name of a person")
+JOB_TITLE = _("job title of one person")
+PROJECT = _("name of a project or product")
 
 KINDS = (
     NAME,
@@ -367,9 +371,9 @@ def lists() -> _Lists:
         if words:
             entries.setdefault(_key(words[0]), []).append(_Entry(words, kind, everyday))
 
-    for _, line in _sections(DATA / "places.txt"):
+    for _section, line in _sections(DATA / "places.txt"):
         add(line, PLACE, line.lower() in _EVERYDAY_PLACES)
-    for _, line in _sections(DATA / "authorities.txt"):
+    for _section, line in _sections(DATA / "authorities.txt"):
         add(line, PLACE, line.lower() in _EVERYDAY_PLACES)
     for section, line in _sections(DATA / "organisations.txt"):
         add(line, ORGANISATION, section == "everyday words")

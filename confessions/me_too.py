@@ -40,17 +40,22 @@ def has_pressed(request: HttpRequest, slug: str) -> bool:
     return _digest(slug) in _pressed(request)
 
 
-def claim(request: HttpRequest, story_id: int) -> bool:
-    """True the first time this browser presses for this story within CLAIM_SECONDS."""
+def claim(
+    request: HttpRequest, story_id, what: str = "me-too", per_client: int = CLIENT_PRESSES
+) -> bool:
+    """True the first time this browser presses for this story within CLAIM_SECONDS.
+
+    ``what`` names other things counted the same way ("this helped" under a response, "report
+    this"), and ``per_client`` how many times one network address may count."""
     secret = request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     browser = salted_hmac(COOKIE_SALT, secret).hexdigest()[:32]
     try:
-        per_client = RateLimit(f"me-too:{story_id}", limit=CLIENT_PRESSES, period=CLAIM_SECONDS)
-        if per_client.is_exceeded(request):
+        client = RateLimit(f"{what}:{story_id}", limit=per_client, period=CLAIM_SECONDS)
+        if client.is_exceeded(request):
             return False
-        claimed = cache.add(f"me-too:{story_id}:{browser}", 1, CLAIM_SECONDS)
+        claimed = cache.add(f"{what}:{story_id}:{browser}", 1, CLAIM_SECONDS)
         if claimed:
-            per_client.hit(request)
+            client.hit(request)
         return claimed
     except CacheUnavailable:
         # Not counted rather than counted unchecked; the person is sent back to the story.

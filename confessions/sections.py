@@ -5,9 +5,11 @@ from django.utils.http import urlencode
 
 from confessions.browse import facet_table, published_count_for_tag
 from confessions.models import Confession
+from confessions.resources.models import Resource
 
 HOME_STORIES = 5
 TAG_STORIES = 20
+TAG_RESOURCES = 10
 
 
 def home() -> dict:
@@ -21,9 +23,12 @@ def tag(tag) -> dict:
         "tagged_confessions": stories[:TAG_STORIES],
         "tagged_confession_count": published_count_for_tag(tag.id),
         "tagged_confessions_url": f"{reverse('confessions:list')}?{urlencode({'tag': tag.slug})}",
+        "tagged_resources": Resource.objects.approved()
+        .tagged(tag.id)
+        .prefetch_related("tags")[:TAG_RESOURCES],
     }
 
 
 def shows_tag(tag) -> bool:
-    """Whether a published story has this tag."""
-    return tag.id in facet_table()["tags"]
+    """Whether a published story or resource has this tag."""
+    return tag.id in facet_table()["tags"] or Resource.objects.approved().tagged(tag.id).exists()

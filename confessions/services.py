@@ -4,6 +4,8 @@ Cached public pages go stale by themselves: PostgreSQL raises the stories' versi
 transaction as any change to a published story (see failshare/models.py).
 """
 
+import datetime
+import secrets
 import uuid
 from collections.abc import Sequence
 
@@ -14,8 +16,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from confessions.models import Confession, Decision, ModerationDecision, Status, new_slug
+from confessions import consent
+from confessions.api.exports import build_open_data
+from confessions.conversation import AgreedText
+from confessions.digests.services import publication_record
+from confessions.models import (
+    Confession,
+    Decision,
+    ModerationDecision,
+    Status,
+    UnvacuumedWithdrawal,
+    new_slug,
+)
 from confessions.receipts import receipt_hash
+from failshare.models import ContentLanguage
 
 WITHDRAWN_TITLE = "Withdrawn story"
 WITHDRAWN_TEXT = "The writer withdrew this story."
@@ -25,7 +39,12 @@ _TEXT_FIELDS = (
     "what_we_learned",
     "what_we_would_do_differently",
 )
-_EDITABLE_COLUMNS = {"title", "sector", "organisation_size", "impact", *_TEXT_FIELDS}
+_EDITABLE_COLUMNS = {"title", "sector", "organisation_size", "impact", "causes", *_TEXT_FIELDS}
+# Keys for the tags a writer brings: taggit's key is a 32-bit integer whose sequence is shared
+# with the tags organisers and moderators make, so a story's new tag would sit between two
+# made at known times. Random keys from the top half of the range never meet the sequence.
+TAG_KEY_MIN = 2**30
+TAG_KEY_MAX = 2**31
 
 
 class AlreadySubmitted(Exception):
@@ -50,7 +69,9 @@ def confession_submit(
     what_we_would_do_differently: str,
     organisation_size: str = "",
     impact: str = "",
+    causes: Sequence[str] = (),
     tags: Sequence[str] = (),
+    language: str = ContentLanguage.ENGLISH,
     receipt_code: str,
     submission_key: uuid.UUID,
 ) -> Confession:
@@ -73,6 +94,8 @@ def confession_submit(
         what_we_learned=what_we_learned,
         what_we_would_do_differently=what_we_would_do_differently,
         impact=impact,
+        causes=list(causes),
+        language=language,
         receipt_hash=hashed,
         submission_key=submission_key,
     )
@@ -87,8 +110,34 @@ def confession_submit(
             raise IntegrityError("the story could not be stored")
         if stored.receipt_hash != hashed:
             raise AlreadySubmitted(stored)
+        make_tags_with_random_keys(tags)
         stored.tags.set(list(tags))
     return stored
+
+
+def make_tags_with_random_keys(names: Sequence[str], attempts: int = 3) -> None:
+    """Create the tags among ``names`` that do not exist yet, with random keys and taggit's
+    slugs. ``INSERT ... ON CONFLICT DO NOTHING``: two stories bringing the same new tag at the
+    same moment fail nothing inside PostgreSQL (whose log would name the tag and the time)."""
+    names = list(dict.fromkeys(names))
+    for _ in range(attempts):
+        existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+        missing = [name for name in names if name not in existing]
+        if not missing:
+            return
+        new: list[Tag] = []
+        for name in missing:
+            base = Tag().slugify(name)
+            taken = set(Tag.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+            taken |= {tag.slug for tag in new}
+            slug, suffix = base, 0
+            while slug in taken:
+                suffix += 1
+                slug = Tag().slugify(name, suffix)
+            key = TAG_KEY_MIN + secrets.randbelow(TAG_KEY_MAX - TAG_KEY_MIN)
+            new.append(Tag(id=key, name=name, slug=slug))
+        Tag.objects.bulk_create(new, ignore_conflicts=True)
+    # Still missing after clashing keys or slugs every time: taggit makes the rest itself.
 
 
 def confession_find_by_receipt(*, code: str) -> Confession | None:
@@ -107,29 +156,88 @@ def _locked(confession: Confession) -> Confession:
     return locked
 
 
-def _record(confession: Confession, moderator: AbstractBaseUser, decision: str, reason: str = ""):
+def _record(
+    confession: Confession, moderator: AbstractBaseUser | None, decision: str, reason: str = ""
+):
+    # A step without a moderator was taken by the writer or by readers: dated to the day only.
+    at = timezone.now()
+    if moderator is None:
+        at = datetime.datetime.combine(timezone.localdate(), datetime.time.min, tzinfo=datetime.UTC)
     record = ModerationDecision(
-        confession=confession, moderator=moderator, decision=decision, reason=reason
+        confession=confession, moderator=moderator, decision=decision, reason=reason, decided_at=at
     )
     record.full_clean()
     record.save()
     return record
 
 
+_PUBLICATIONS = (Decision.APPROVED, Decision.WRITER_AGREED, Decision.PUBLISHED_REDACTED)
+
+
+def _publish(
+    confession: Confession,
+    moderator: AbstractBaseUser | None,
+    decision: str,
+    agreed: AgreedText | None = None,
+):
+    """Publish a locked story, dated to the current month; the agreed text is no longer needed."""
+    first_publication = not confession.decisions.filter(decision__in=_PUBLICATIONS).exists()
+    if first_publication:
+        # The address is made from the title as moderated, not as first written.
+        confession.slug = new_slug(confession.title)
+    confession.status = Status.APPROVED
+    confession.rejection_reason = ""
+    confession.published_month = timezone.localdate().replace(day=1)
+    confession.full_clean()
+    confession.save(update_fields=["slug", "status", "rejection_reason", "published_month"])
+    if agreed is not None:
+        agreed.delete()
+    # Reports are settled by the decision: the reporters' counts start again.
+    confession.reports.all().delete()
+    _record(confession, moderator, decision)
+    publication_record(confession=confession)
+    return confession
+
+
+def _locked_with_agreed_text(confession: Confession) -> tuple[Confession, AgreedText | None]:
+    """The story, locked, with the text its writer agreed to (if a moderator reworded it)."""
+    locked = (
+        Confession.objects.select_for_update(of=("self",))
+        .select_related("agreed_text")
+        .get(pk=confession.pk)
+    )
+    if locked.status == Status.WITHDRAWN:
+        raise TransitionNotAllowed(f"{confession.pk} was withdrawn")
+    return locked, getattr(locked, "agreed_text", None)
+
+
 def confession_approve(*, confession: Confession, moderator: AbstractBaseUser) -> Confession:
-    """Publish a story, dated to the current month."""
+    """Publish a story, dated to the current month; or, when a moderator reworded it beyond
+    redactions, ask the writer to agree first (the story stays unpublished until they do)."""
     with transaction.atomic():
-        confession = _locked(confession)
-        first_publication = not confession.decisions.filter(decision=Decision.APPROVED).exists()
-        if first_publication:
-            # The address is made from the title as moderated, not as first written.
-            confession.slug = new_slug(confession.title)
-        confession.status = Status.APPROVED
-        confession.rejection_reason = ""
-        confession.published_month = timezone.localdate().replace(day=1)
-        confession.full_clean()
-        confession.save(update_fields=["slug", "status", "rejection_reason", "published_month"])
-        _record(confession, moderator, Decision.APPROVED)
+        confession, agreed = _locked_with_agreed_text(confession)
+        if _reworded(confession, agreed):
+            return _ask_consent(confession, agreed, moderator)
+        return _publish(confession, moderator, Decision.APPROVED, agreed)
+
+
+def _reworded(confession: Confession, agreed: AgreedText | None) -> bool:
+    """True when the story's text differs from what its writer agreed to beyond redactions."""
+    return agreed is not None and consent.needs_consent(
+        consent.texts(agreed), consent.texts(confession)
+    )
+
+
+def _ask_consent(confession: Confession, agreed: AgreedText, moderator: AbstractBaseUser):
+    """Hold a reworded story back (off the site if it was published) until its writer agrees."""
+    if confession.status == Status.APPROVED:
+        confession.status = Status.PENDING
+        confession.save(update_fields=["status"])
+    if agreed.asked_on is None:
+        agreed.asked_on = timezone.localdate()
+        agreed.save(update_fields=["asked_on"])
+    confession.reports.all().delete()
+    _record(confession, moderator, Decision.ASKED_CONSENT)
     return confession
 
 
@@ -146,6 +254,9 @@ def _take_off_the_site(
         confession = _locked(confession)
         confession.status = status
         confession.rejection_reason = rejection_reason
+        if status == Status.REJECTED:
+            confession.reports.all().delete()
+            AgreedText.objects.filter(confession=confession).update(asked_on=None)
         confession.full_clean()
         confession.save(update_fields=["status", "rejection_reason"])
         _record(confession, moderator, decision, reason)
@@ -186,11 +297,19 @@ def confession_record_edit(
 ) -> Confession:
     """Save a moderator's changes to a story (redaction) and note which parts changed.
 
-    Only the changed columns are written, so a decision taken meanwhile is not undone.
+    Only the changed columns are written, so a decision taken meanwhile is not undone. A
+    published story reworded beyond redactions leaves the site at once and waits for its
+    writer's agreement: readers never see words the writer did not agree to.
     """
     with transaction.atomic():
-        _locked(confession)
+        stored = _locked(confession)
         columns = [name for name in changed_fields if name in _EDITABLE_COLUMNS]
+        agreed = None
+        if any(name in consent.TEXT_FIELDS for name in columns):
+            # The first rewording keeps the text the writer sent, to ask them about changes.
+            agreed, _ = AgreedText.objects.get_or_create(
+                confession=stored, defaults=consent.texts(stored)
+            )
         confession.full_clean()
         if columns:
             confession.save(update_fields=columns)
@@ -200,6 +319,9 @@ def confession_record_edit(
                 for name in changed_fields
             ]
             _record(confession, moderator, Decision.EDITED, "Changed: " + ", ".join(labels))
+        confession.status = stored.status
+        if stored.status == Status.APPROVED and _reworded(confession, agreed):
+            _ask_consent(confession, agreed, moderator)
     return confession
 
 
@@ -212,12 +334,14 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         confession = Confession.objects.select_for_update().get(pk=confession.pk)
         if confession.status == Status.WITHDRAWN:
             return confession
+        was_published = confession.status == Status.APPROVED
         confession.title = WITHDRAWN_TITLE
         confession.slug = new_slug("withdrawn")
         for field in _TEXT_FIELDS:
             setattr(confession, field, WITHDRAWN_TEXT)
         confession.organisation_size = ""
         confession.impact = ""
+        confession.causes = []
         confession.rejection_reason = ""
         confession.status = Status.WITHDRAWN
         confession.full_clean()
@@ -228,9 +352,15 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         Tag.objects.filter(
             pk__in=tag_ids,
             confessions_taggedstory_items__isnull=True,
+            confessions_taggedresource_items__isnull=True,
             events_taggedevent_items__isnull=True,
         ).delete()
         confession.decisions.update(reason="")
+        # The conversation, the text first sent, responses and reports may all quote it.
+        confession.messages.all().delete()
+        AgreedText.objects.filter(confession=confession).delete()
+        confession.responses.all().delete()
+        confession.reports.all().delete()
         # The admin's history names the object as it was called then, and a free-text message
         # could quote it; the fact of each change stays (who, when, which fields).
         history = LogEntry.objects.filter(
@@ -239,4 +369,9 @@ def confession_withdraw(*, confession: Confession) -> Confession:
         )
         history.update(object_repr=WITHDRAWN_TITLE)
         history.exclude(change_message__startswith="[").update(change_message="")
+        # The old row versions still hold the text until vacuumed (manage.py vacuum_withdrawn).
+        UnvacuumedWithdrawal.objects.create()
+        if was_published:
+            # The bulk downloads hold its text: build them again now, not at the next cron.
+            transaction.on_commit(build_open_data.enqueue)
     return confession

@@ -7,40 +7,44 @@ writer is, and none of its pages is cached anywhere (``never_cache`` sends ``no-
 
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from confessions import insights as insights_charts
 from confessions import me_too
 from confessions.browse import browse
-from confessions.feeds import LatestConfessionsFeed
+from confessions.conversation_views import receipt_status
+from confessions.feeds import LatestConfessionsFeed, StoryResponsesFeed
 from confessions.forms import (
     WRONG_RECEIPT,
     ConfessionForm,
     ReceiptForm,
     SubmissionToken,
-    WithdrawForm,
     draft_without,
     spam_problem,
 )
-from confessions.models import Confession
+from confessions.models import Confession, me_too_namespace
 from confessions.receipts import new_receipt_code
 from confessions.services import (
     AlreadySubmitted,
     confession_find_by_receipt,
     confession_submit,
-    confession_withdraw,
 )
 from failshare.models import STORIES
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
 from failshare.ratelimit import RateLimit
 
 RELATED_STORIES = 3
+# "Has this happened before?" on the check page.
+SIMILAR_STORIES = 5
 # Every query parameter the list reads (confessions/browse.py).
-LIST_PARAMS = ("q", "sector", "tag", "sort", "page")
+LIST_PARAMS = ("q", "sector", "cause", "tag", "month", "impact", "language", "sort", "page")
 STORIES_PER_CLIENT = RateLimit("confession-submit", limit=5, period=3600)
 WRONG_RECEIPTS_PER_CLIENT = RateLimit("confession-receipt", limit=10, period=900)
 
 feed = require_safe(cache_public_page(STORIES)(LatestConfessionsFeed()))
+responses_feed = require_safe(cache_public_page(STORIES)(StoryResponsesFeed()))
 
 
 @require_safe
@@ -49,10 +53,22 @@ def confession_list(request):
     return render(request, "confessions/list.html", {"listing": browse(request.GET)})
 
 
-def _me_too_count(request, slug):
-    """Part of a story page's cache key: a press changes that page, and only that page."""
-    published = Confession.objects.published().filter(slug=slug)
-    return published.values_list("me_too_count", flat=True).first()
+@require_safe
+@cache_public_page(STORIES)
+def insights(request):
+    """Charts of the published stories, from counts made once per change of them."""
+    context = {
+        "charts": insights_charts.charts(),
+        "stories": insights_charts.counts()["stories"],
+        "layout": insights_charts.LAYOUT,
+    }
+    return render(request, "confessions/insights.html", context)
+
+
+def _me_too_version(request, slug):
+    """Part of a story page's cache key, read with the stories' version: a press changes that
+    page, and only that page."""
+    return (me_too_namespace(slug),)
 
 
 @require_safe
@@ -68,17 +84,30 @@ def _render_detail(request, slug, pressed=False):
         Confession.objects.published().prefetch_related("tags"), slug=slug
     )
     tag_ids = [tag.id for tag in confession.tags.all()]
-    related = Confession.objects.published().related_to(confession, tag_ids)[:RELATED_STORIES]
+    related = list(Confession.objects.published().related_to(confession, tag_ids)[:RELATED_STORIES])
+    if not related:
+        # Shared tags find the closest stories when there are some (measured on the demo
+        # stories); when none share a tag, the stories most like its words.
+        related = Confession.objects.like_text(
+            confession.title,
+            confession.full_text(),
+            limit=RELATED_STORIES,
+            exclude_id=confession.id,
+        )
+    responses = confession.responses.published().only(
+        "id", "text", "published_month", "helped_count", "confession_id", "language"
+    )
     context = {
         "confession": confession,
-        "related": list(related),
+        "responses": list(responses),
+        "related": related,
         "pressed": pressed,
         **csrf_placeholder_context(),
     }
     return render(request, "confessions/detail.html", context)
 
 
-_cached_detail = cache_public_page(STORIES, version_of_page=_me_too_count)(_render_detail)
+_cached_detail = cache_public_page(STORIES, namespaces_of_page=_me_too_version)(_render_detail)
 
 
 @require_POST
@@ -100,13 +129,17 @@ def share(request):
     form = ConfessionForm(request.POST)
     token = SubmissionToken.load(request.POST.get("token"))
     if problem := spam_problem(request.POST, token):
-        return _form_page(request, form, token or SubmissionToken.issue(), problem, status=400)
+        sent_back = (token or SubmissionToken.issue()).checked()
+        return _form_page(request, form, sent_back, gettext(problem), status=400)
     removed = False
     if choice := request.POST.get("remove"):  # "Remove it" beside a detail on the check page
         draft = draft_without(request.POST, choice)
         removed = draft is not request.POST
         form = ConfessionForm(draft)
-    if request.POST.get("step") == "edit" or not form.is_valid():
+    # "Change" beside a section of the check page: back to the form, on that section.
+    if change := request.POST.get("change"):
+        form.focus_on(change)
+    if request.POST.get("step") == "edit" or change or not form.is_valid():
         return _form_page(request, form, token)
     if request.POST.get("step") != "submit":
         return _preview_page(request, form, token, removed=removed)
@@ -145,6 +178,7 @@ def _preview_page(
         "preview": form.highlighted_preview(kept),
         "identifying": form.identifying(kept),
         "kept": sorted(kept),
+        "similar": Confession.objects.like_text(*form.draft_text(), limit=SIMILAR_STORIES),
         "removed": removed,
         "rate_limited": rate_limited,
     }
@@ -163,22 +197,9 @@ def receipt(request):
     if form.is_valid():
         confession = confession_find_by_receipt(code=form.cleaned_data["code"])
         if confession is None:
-            form.add_error("code", WRONG_RECEIPT)
+            form.add_error("code", gettext(WRONG_RECEIPT))
     if confession is None:
         if form.code_given:
             WRONG_RECEIPTS_PER_CLIENT.hit(request)
         return render(request, "confessions/receipt.html", {"form": form})
-    withdraw_form = WithdrawForm()
-    just_withdrawn = False
-    if request.POST.get("action") == "withdraw":
-        withdraw_form = WithdrawForm(request.POST)
-        if withdraw_form.is_valid():
-            confession = confession_withdraw(confession=confession)
-            just_withdrawn = True
-    context = {
-        "confession": confession,
-        "code": form.cleaned_data["code"],
-        "withdraw_form": withdraw_form,
-        "just_withdrawn": just_withdrawn,
-    }
-    return render(request, "confessions/receipt_status.html", context)
+    return receipt_status(request, confession, form.cleaned_data["code"])

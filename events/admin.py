@@ -1,10 +1,14 @@
 import csv
+from collections import Counter
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +16,25 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from events import services
-from events.models import Answer, Event, EventStatus, Question, Registration
+from events.forms import OrganiserMessageForm
+from events.models import (
+    CHOICE_KINDS,
+    Answer,
+    Event,
+    EventResource,
+    EventStatus,
+    FeedbackAnswer,
+    FeedbackQuestion,
+    MemberDomain,
+    MemberOrganisation,
+    Membership,
+    MembershipTier,
+    OrganiserMessage,
+    Payment,
+    Question,
+    Registration,
+    SentEmail,
+)
 from failshare.models import StaffAction
 from failshare.staff import staff_audit_record
 
@@ -40,6 +62,8 @@ def attendees_csv(registrations, filename: str) -> HttpResponse:
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A byte-order mark, so spreadsheet programs read the file as UTF-8 (names, “quotes”).
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(
         ["Event", "Email", "Name", "Status", "Waiting position", "Registered", "Attended"]
@@ -61,35 +85,219 @@ def attendees_csv(registrations, filename: str) -> HttpResponse:
     return response
 
 
+def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return response
+
+
+def invoices_csv(registrations) -> HttpResponse:
+    """Live priced registrations that no complimentary place covers: for finance."""
+    registrations = (
+        registrations.live()
+        .filter(payment=Payment.INVOICE)
+        .select_related("event", "user")
+        .order_by("event__starts_at", "event_id", "id")
+    )
+    return _csv_response(
+        "to-be-invoiced.csv",
+        ["Event", "Event date", "Price", "Email", "Name", "Status"],
+        (
+            [
+                r.event.title,
+                timezone.localtime(r.event.starts_at).strftime("%Y-%m-%d"),
+                r.event.price,
+                r.user.email,
+                r.user.get_full_name(),
+                r.get_status_display(),
+            ]
+            for r in registrations
+        ),
+    )
+
+
+@admin.action(description="Export selected to be invoiced (CSV)", permissions=["view"])
+def export_invoices(modeladmin, request, queryset):
+    """The finance export, in the registrations' list."""
+    staff_audit_record(
+        actor=request.user, action=StaffAction.EXPORT, detail="registrations to be invoiced"
+    )
+    return invoices_csv(Registration.objects.filter(pk__in=queryset.values("pk")))
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
     extra = 0
     fields = [("label", "kind"), "help_text", "choices", ("required", "order")]
 
 
+class EventMessagesAdmin:
+    """Organisers write to an event's confirmed attendees or its waiting list."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/message/",
+                self.admin_site.admin_view(self.message_view),
+                name="events_event_message",
+            ),
+            *super().get_urls(),
+        ]
+
+    def message_view(self, request, object_id):
+        if not request.user.has_perm("events.add_organisermessage"):
+            raise PermissionDenied
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404("No such event.")
+        form = OrganiserMessageForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            message = services.message_send(
+                event=event,
+                audience=form.cleaned_data["audience"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                sender=request.user,
+            )
+            self.message_user(
+                request,
+                f"Your message is queued for {message.recipients} people; each gets it once.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_organisermessage_changelist"))
+        counts = event.registrations.aggregate(
+            confirmed=models.Count("pk", filter=models.Q(status="confirmed")),
+            waiting=models.Count("pk", filter=models.Q(status="waiting")),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Write to the attendees of {event.title}",
+            "event": event,
+            "form": form,
+            "counts": counts,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "events/admin/message.html", context)
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    """The organisers to alert; an empty value posted for "none" means none."""
+
+    def clean(self, value):
+        return super().clean([item for item in value or [] if item])
+
+
+class EventFeedbackAdmin:
+    """Organisers read an event's feedback: counts of each choice, and the texts; and CSV."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/feedback/",
+                self.admin_site.admin_view(self.feedback_view),
+                name="events_event_feedback",
+            ),
+            path(
+                "<path:object_id>/feedback.csv",
+                self.admin_site.admin_view(self.feedback_csv_view),
+                name="events_event_feedback_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _feedback_event(self, request, object_id):
+        if not request.user.has_perm("events.view_feedbackresponse"):
+            raise PermissionDenied
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404("No such event.")
+        return event
+
+    def feedback_view(self, request, object_id):
+        event = self._feedback_event(request, object_id)
+        questions = list(
+            event.feedback_questions.prefetch_related(
+                Prefetch("answers", queryset=FeedbackAnswer.objects.order_by("id"))
+            )
+        )
+        summary = []
+        for question in questions:
+            values = [answer.value for answer in question.answers.all()]
+            if question.kind in CHOICE_KINDS:
+                counts = Counter(line for value in values for line in value.splitlines())
+                summary.append(
+                    (question, [(c, counts.get(c, 0)) for c in question.choice_list], [])
+                )
+            else:
+                summary.append((question, [], [value for value in values if value]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Feedback on {event.title}",
+            "event": event,
+            "responses": event.feedback.count(),
+            "summary": summary,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "events/admin/feedback.html", context)
+
+    def feedback_csv_view(self, request, object_id):
+        event = self._feedback_event(request, object_id)
+        questions = list(event.feedback_questions.all())
+        responses = event.feedback.prefetch_related("answers").order_by("id")
+        rows = []
+        for response in responses:
+            answers = {
+                a.question_id: ", ".join(a.value.splitlines()) for a in response.answers.all()
+            }
+            rows.append([answers.get(q.pk, "") for q in questions])
+        return _csv_response(f"{event.slug}-feedback.csv", [q.label for q in questions], rows)
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventFeedbackAdmin, EventMessagesAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [QuestionInline]
     list_display = ["title", "starts_at", "city", "status", "places", "attendee_links"]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "region"]
     search_fields = ["title", "city", "summary"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     actions = ["cancel_events"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "summary", "description"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "kind", "language", "status", "summary", "description"]},
+        ),
         ("When", {"fields": ["starts_at", "ends_at"]}),
-        ("Where", {"fields": ["venue", "address", "city", "online_url"]}),
+        ("Where", {"fields": ["venue", "address", "city", "region", "online_url"]}),
         (
             "Registration",
-            {"fields": ["capacity", "registration_opens_at", "registration_closes_at"]},
+            {
+                "fields": [
+                    "capacity",
+                    "price",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "reminder_days",
+                ]
+            },
         ),
-        ("More", {"fields": ["hashtag", "organisers", "tags"]}),
+        ("More", {"fields": ["hashtag", "discussion_questions", "organisers", "tags"]}),
+        ("Organisers' alerts", {"fields": ["organiser_staff"]}),
+        ("After the event", {"fields": ["after_summary"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organiser_staff":
+            kwargs["form_class"] = StaffChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="Confirmed / places / waiting")
     def places(self, event):
@@ -100,10 +308,13 @@ class EventAdmin(admin.ModelAdmin):
     def attendee_links(self, event):
         registrations = reverse("admin:events_registration_changelist")
         return format_html(
-            '<a href="{}?event__id__exact={}">Registrations</a> · <a href="{}">CSV</a>',
+            '<a href="{}?event__id__exact={}">Registrations</a> · <a href="{}">CSV</a>'
+            ' · <a href="{}">Write to attendees</a> · <a href="{}">Feedback</a>',
             registrations,
             event.pk,
             reverse("admin:events_event_attendees_csv", args=[event.pk]),
+            reverse("admin:events_event_message", args=[event.pk]),
+            reverse("admin:events_event_feedback", args=[event.pk]),
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -188,12 +399,32 @@ class AnswerInline(admin.TabularInline):
 class RegistrationAdmin(admin.ModelAdmin):
     inlines = [AnswerInline]
     list_display = ["user_email", "event", "status", "position", "created_at", "attended"]
-    list_filter = ["status", "attended", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "attended",
+        "payment",
+        ("event", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["event", "user"]
     search_fields = ["user__email", "event__title"]
-    readonly_fields = ["event", "user", "status", "created_at", "confirmed_at", "cancelled_at"]
+    readonly_fields = [
+        "event",
+        "user",
+        "status",
+        "payment",
+        "membership",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+    ]
     fields = [*readonly_fields, "attended"]
-    actions = ["mark_attended", "mark_not_attended", "cancel_registrations", "export_csv"]
+    actions = [
+        "mark_attended",
+        "mark_not_attended",
+        "cancel_registrations",
+        "export_csv",
+        export_invoices,
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_waiting_position()
@@ -256,3 +487,134 @@ class RegistrationAdmin(admin.ModelAdmin):
         return attendees_csv(
             Registration.objects.filter(pk__in=queryset.values("pk")), "registrations.csv"
         )
+
+
+# Member organisations and their complimentary places.
+
+
+@admin.register(MembershipTier)
+class MembershipTierAdmin(admin.ModelAdmin):
+    list_display = ["name", "places_per_year"]
+
+
+class MemberDomainInline(admin.TabularInline):
+    model = MemberDomain
+    extra = 1
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ["year", "tier"]
+
+
+@admin.register(MemberOrganisation)
+class MemberOrganisationAdmin(admin.ModelAdmin):
+    inlines = [MemberDomainInline, MembershipInline]
+    list_display = ["name", "domain_list"]
+    search_fields = ["name", "domains__domain"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("domains")
+
+    @admin.display(description="Email domains")
+    def domain_list(self, organisation):
+        return ", ".join(domain.domain for domain in organisation.domains.all())
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Each member's year: complimentary places, used and left, exportable."""
+
+    list_display = ["organisation", "year", "tier", "places", "used", "left"]
+    list_filter = ["year", "tier"]
+    list_select_related = ["organisation", "tier"]
+    search_fields = ["organisation__name"]
+    actions = ["export_use"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_use()
+
+    @admin.display(description="Places")
+    def places(self, membership):
+        return membership.places
+
+    @admin.display(description="Used", ordering="used")
+    def used(self, membership):
+        return membership.used
+
+    @admin.display(description="Left")
+    def left(self, membership):
+        return max(membership.places - membership.used, 0)
+
+    @admin.action(description="Export selected members' use of places (CSV)", permissions=["view"])
+    def export_use(self, request, queryset):
+        memberships = self.get_queryset(request).filter(pk__in=queryset.values("pk"))
+        return _csv_response(
+            "complimentary-places.csv",
+            ["Organisation", "Year", "Tier", "Places", "Used", "Left"],
+            (
+                [m.organisation.name, m.year, m.tier.name, m.places, m.used, self.left(m)]
+                for m in memberships.order_by("organisation__name", "year")
+            ),
+        )
+
+
+@admin.register(OrganiserMessage)
+class OrganiserMessageAdmin(admin.ModelAdmin):
+    """The record of what organisers sent: written from an event's "Write to attendees"."""
+
+    list_display = ["subject", "event", "audience", "recipients", "delivered", "day", "sent_by"]
+    list_filter = ["audience", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["event", "sent_by"]
+    fields = ["event", "audience", "subject", "body", "recipients", "day", "sent_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        delivered = (
+            SentEmail.objects.filter(
+                kind=Concat(Value("message-"), Cast(OuterRef("pk"), models.CharField()))
+            )
+            .order_by()
+            .values("kind")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivered=Coalesce(Subquery(delivered, output_field=models.IntegerField()), 0)
+            )
+        )
+
+    @admin.display(description="Sent so far")
+    def delivered(self, message):
+        return message.delivered
+
+
+@admin.register(EventResource)
+class EventResourceAdmin(admin.ModelAdmin):
+    """Slides, recordings and write-ups, shown on the past event's page and its tag pages."""
+
+    list_display = ["title", "kind", "event", "order"]
+    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["event"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["event", "kind", "title", "url", "order"]
+
+
+@admin.register(FeedbackQuestion)
+class FeedbackQuestionAdmin(admin.ModelAdmin):
+    """The questions of an event's feedback form, emailed to those marked as attended."""
+
+    list_display = ["label", "kind", "event", "required", "order"]
+    list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["event"]
+    fields = ["event", ("label", "kind"), "help_text", "choices", ("required", "order")]

@@ -12,9 +12,11 @@ from events.models import (
     Kind,
     Question,
     QuestionKind,
+    Region,
     Registration,
     RegistrationStatus,
 )
+from failshare.models import ContentLanguage
 
 WORKSHOP_SUMMARY = (
     "A free, hands-on day for people in public services: bring a project that went wrong and "
@@ -52,6 +54,42 @@ WORKSHOP_QUESTIONS = [
     },
 ]
 
+# The Cardiff workshop's day, run in Welsh in the north.
+WELSH_WORKSHOP_SUMMARY = (
+    "Diwrnod ymarferol, am ddim, i bobl mewn gwasanaethau cyhoeddus: dewch â phrosiect a aeth o "
+    "chwith, ac ewch adref â ffyrdd ymarferol o ddysgu ohono, dan reol Chatham House."
+)
+WELSH_WORKSHOP_DESCRIPTION = "\n\n".join(
+    [
+        "Mae'r rhan fwyaf o sefydliadau'n dda am ddathlu llwyddiant ac yn dawel am fethiant. "
+        "Mae'r gweithdy hwn yn wahanol: lle diogel i siarad am yr hyn a aeth o chwith, a pham, "
+        "gyda phobl sydd wedi bod yno.",
+        'Byddwn yn trafod adolygiadau heb fai, sut i ysgrifennu nodyn "beth a ddysgon ni" y '
+        "bydd pobl yn ei ddarllen, a sut i'w gwneud yn ddiogel i'ch tîm ddweud bod pethau'n "
+        "mynd o chwith. Cynhelir y gweithdy yn Gymraeg.",
+        "Darperir cinio a lluniaeth. Mae nifer y lleoedd yn gyfyngedig: os na allwch ddod, "
+        "canslwch er mwyn i'ch lle fynd i'r person nesaf ar y rhestr aros.",
+    ]
+)
+WELSH_WORKSHOP_QUESTIONS = [
+    {
+        "label": "Ym mha sector ydych chi'n gweithio?",
+        "kind": QuestionKind.ONE_CHOICE,
+        "choices": "Llywodraeth leol\nLlywodraeth ganolog\nIechyd\nTai\nGofal cymdeithasol\n"
+        "Elusen neu'r sector gwirfoddol\nArall",
+    },
+    {
+        "label": "Beth yr hoffech chi ei gael o'r diwrnod?",
+        "kind": QuestionKind.LONG,
+        "help_text": "Mae brawddeg neu ddwy yn ein helpu i lunio'r sesiynau.",
+    },
+    {
+        "label": "Oes gennych chi unrhyw anghenion mynediad neu ddeietegol?",
+        "kind": QuestionKind.SHORT,
+        "required": False,
+    },
+]
+
 CONFERENCE_QUESTIONS = [
     {
         "label": "Which sessions are you interested in?",
@@ -81,6 +119,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 def _events(today: date) -> list[dict]:
     cardiff = _next(8, 12, today)
     leeds = _next(10, 14, today)
+    caernarfon = _next(9, 23, today)
     conference = _next(6, 18, today)
     chat = today + timedelta(days=16)
     past = today - timedelta(days=60)
@@ -101,6 +140,25 @@ def _events(today: date) -> list[dict]:
             "organisers": "The failshare network, with public service designers from Wales",
             "tags": ["workshop", "blameless reviews", "wales"],
             "questions": WORKSHOP_QUESTIONS,
+        },
+        {
+            "slug": "dysgu-o-fethiant-caernarfon",
+            "title": "Strategaethau ymarferol ar gyfer dysgu o fethiant: Caernarfon",
+            "kind": Kind.WORKSHOP,
+            "language": ContentLanguage.WELSH,
+            "summary": WELSH_WORKSHOP_SUMMARY,
+            "description": WELSH_WORKSHOP_DESCRIPTION,
+            "starts_at": _at(caernarfon, 10),
+            "ends_at": _at(caernarfon, 16),
+            "venue": "Galeri Caernarfon",
+            "address": "Doc Fictoria\nCaernarfon\nLL55 1SQ",
+            "city": "Caernarfon",
+            "region": Region.WALES,
+            "capacity": 20,
+            "hashtag": "DysguOFethiant",
+            "organisers": "Rhwydwaith failshare, gyda dylunwyr gwasanaethau cyhoeddus o Gymru",
+            "tags": ["workshop", "blameless reviews", "wales", "welsh language"],
+            "questions": WELSH_WORKSHOP_QUESTIONS,
         },
         {
             "slug": "learning-from-failure-leeds",

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from events.models import Event, EventStatus
 
@@ -20,7 +21,9 @@ def event_uid(event: Event) -> str:
 def event_location(event: Event, *, with_online_link: bool) -> str:
     place = ", ".join(part for part in [event.venue, event.address_one_line, event.city] if part)
     if event.online_url:
-        online = event.online_url if with_online_link else "Online (link sent to attendees)"
+        # Translators: an event's place in a calendar file, for people without the joining link.
+        hidden = gettext("Online (link sent to attendees)")
+        online = event.online_url if with_online_link else hidden
         place = f"{place} / {online}" if place else online
     return place
 
@@ -28,16 +31,22 @@ def event_location(event: Event, *, with_online_link: bool) -> str:
 def event_calendar(event: Event, *, with_online_link: bool) -> bytes:
     """The joining link is only for confirmed attendees: others get the event page instead."""
     page_url = settings.SITE_URL + event.get_absolute_url()
-    description = [event.summary, "", event.description, "", f"Details: {page_url}"]
+    # Translators: in a calendar entry's description: the event's web page.
+    details = gettext("Details: %(url)s") % {"url": page_url}
+    description = [event.summary, "", event.description, "", details]
     if event.online_url and with_online_link:
-        description += [f"Join online: {event.online_url}"]
+        # Translators: in a calendar entry's description: the online joining link.
+        description += [gettext("Join online: %(url)s") % {"url": event.online_url}]
     if event.hashtag:
-        description += [f"Hashtag: #{event.hashtag}"]
+        # Translators: in a calendar entry's description, e.g. "Hashtag: #LearnFromFailure".
+        description += [gettext("Hashtag: #%(hashtag)s") % {"hashtag": event.hashtag}]
 
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", timezone.now())
     vevent.add("last-modified", event.updated_at)
+    # Rises with every change to the event, so calendars replace the entry they hold.
+    vevent.add("sequence", max(0, int((event.updated_at - event.created_at).total_seconds())))
     vevent.add("dtstart", event.starts_at.astimezone(LONDON))
     vevent.add("dtend", event.ends_at.astimezone(LONDON))
     vevent.add("summary", event.title)

@@ -1,39 +1,66 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from failshare.models import language_field
+
 
 class Kind(models.TextChoices):
-    WORKSHOP = "workshop", "Workshop"
-    CONFERENCE = "conference", "Conference"
-    WEBINAR = "webinar", "Webinar"
-    ONLINE_CHAT = "online-chat", "Online chat"
+    WORKSHOP = "workshop", _("Workshop")
+    CONFERENCE = "conference", _("Conference")
+    WEBINAR = "webinar", _("Webinar")
+    # Translators: a kind of event: a discussion held online, e.g. on social media with a hashtag.
+    ONLINE_CHAT = "online-chat", _("Online chat")
+
+
+class Region(models.TextChoices):
+    """The UK nations, England's regions, and online."""
+
+    NORTH_EAST = "north-east", _("North East England")
+    NORTH_WEST = "north-west", _("North West England")
+    YORKSHIRE = "yorkshire", _("Yorkshire and the Humber")
+    EAST_MIDLANDS = "east-midlands", _("East Midlands")
+    WEST_MIDLANDS = "west-midlands", _("West Midlands")
+    EAST = "east", _("East of England")
+    LONDON = "london", _("London")
+    SOUTH_EAST = "south-east", _("South East England")
+    SOUTH_WEST = "south-west", _("South West England")
+    SCOTLAND = "scotland", _("Scotland")
+    WALES = "wales", _("Wales")
+    NORTHERN_IRELAND = "northern-ireland", _("Northern Ireland")
+    # Translators: a region of the events list: events held online.
+    ONLINE = "online", _("Online")
 
 
 class EventStatus(models.TextChoices):
-    DRAFT = "draft", "Draft (not shown)"
-    PUBLISHED = "published", "Published"
-    CANCELLED = "cancelled", "Cancelled"
+    # Translators: an event's status: a draft has no public page yet.
+    DRAFT = "draft", _("Draft (not shown)")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class RegistrationState(models.TextChoices):
     """What the public can do about an event right now."""
 
-    OPEN = "open", "Places left"
-    WAITING_LIST = "waiting-list", "Waiting list"
-    NOT_OPEN_YET = "not-open-yet", "Registration not open yet"
-    CLOSED = "closed", "Registration closed"
-    CANCELLED = "cancelled", "Cancelled"
-    PAST = "past", "Past event"
+    # Translators: what the public can do about an event now: places can be taken.
+    OPEN = "open", _("Places left")
+    WAITING_LIST = "waiting-list", _("Waiting list")
+    NOT_OPEN_YET = "not-open-yet", _("Registration not open yet")
+    CLOSED = "closed", _("Registration closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    PAST = "past", _("Past event")
 
 
 class EventQuerySet(models.QuerySet):
@@ -43,6 +70,24 @@ class EventQuerySet(models.QuerySet):
     def visible(self):
         """Events with a public page: published, and cancelled ones so their links say so."""
         return self.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
+
+    def filtered(self, *, region: str = "", kind: str = ""):
+        """The events list's filters; an empty value does not filter."""
+        events = self
+        if region:
+            events = events.filter(region=region)
+        if kind:
+            events = events.filter(kind=kind)
+        return events
+
+    def with_resources(self):
+        """Annotate ``resource_list`` (title, url, kind of each resource) in the same query."""
+        resources = (
+            EventResource.objects.filter(event=OuterRef("pk"))
+            .order_by("order", "id")
+            .values(json=JSONObject(title="title", url="url", kind="kind"))
+        )
+        return self.annotate(resource_list=ArraySubquery(resources))
 
     def upcoming(self):
         return self.published().filter(ends_at__gt=timezone.now()).order_by("starts_at", "id")
@@ -87,6 +132,13 @@ class Event(models.Model):
         "online joining link", blank=True, help_text="Shown only to confirmed attendees."
     )
     city = models.CharField("city or region", max_length=100, blank=True)
+    region = models.CharField(
+        max_length=20,
+        choices=Region.choices,
+        blank=True,
+        db_index=True,
+        help_text='For the events list\'s filter and "events near you".',
+    )
     capacity = models.PositiveIntegerField(
         "places",
         null=True,
@@ -100,8 +152,48 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(
         "registration closes", null=True, blank=True, help_text="Blank: closes when it starts."
     )
+    price = models.DecimalField(
+        "price for non-members",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="In pounds. Blank: free. Payment happens outside the site: priced places are "
+        "invoiced, unless a member organisation's complimentary place covers them.",
+    )
+    discussion_questions = models.TextField(
+        blank=True,
+        help_text="For online chats: the questions to be discussed, one per line, shown on the "
+        "event's page with its hashtag.",
+    )
+    after_summary = models.TextField(
+        "summary afterwards",
+        blank=True,
+        max_length=5000,
+        help_text="Plain text, shown on the past event's page; a blank line starts a paragraph.",
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        "reminder, days before",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Confirmed attendees are emailed this many days before the event, with links "
+        "to say whether they can still come.",
+    )
     hashtag = models.CharField(max_length=60, blank=True, validators=[hashtag_validator])
     organisers = models.CharField("organisers or facilitators", max_length=300, blank=True)
+    organiser_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="organisers to alert",
+        blank=True,
+        limit_choices_to={"is_staff": True},
+        related_name="events_organised",
+        help_text="Staff emailed when the event is half full, 80% full and full.",
+    )
+    # The highest CapacityLevel recorded, read with the event's lock: no other query is needed
+    # to know that a level has been alerted already.
+    alerted_level = models.PositiveSmallIntegerField(default=0, editable=False)
+    language = language_field()
     tags = TaggableManager(
         through="TaggedEvent", blank=True, help_text="Comma-separated topics, shared with stories."
     )
@@ -182,17 +274,32 @@ class Event(models.Model):
         """Why nobody can register now, in words for the public; empty when they can."""
         now = now or timezone.now()
         if self.status == EventStatus.CANCELLED:
-            return "This event has been cancelled, so it no longer takes registrations."
+            return gettext("This event has been cancelled, so it no longer takes registrations.")
         if self.status != EventStatus.PUBLISHED:
-            return "This event is not open for registration."
+            return gettext("This event is not open for registration.")
         if self.starts_at <= now:
-            return "This event has already started or taken place."
+            return gettext("This event has already started or taken place.")
         if self.registration_opens_at and now < self.registration_opens_at:
+            # Day and month names follow the language shown.
             when = dateformat.format(timezone.localtime(self.registration_opens_at), "l j F Y, H:i")
-            return f"Registration opens on {when}."
+            # Translators: the date and time, e.g. "Monday 5 January 2026, 10:00".
+            return gettext("Registration opens on %(when)s.") % {"when": when}
         if now >= self.registration_closes:
-            return "Registration for this event has closed."
+            return gettext("Registration for this event has closed.")
         return ""
+
+    @property
+    def discussion_question_list(self) -> list[str]:
+        return [line.strip() for line in self.discussion_questions.splitlines() if line.strip()]
+
+    @property
+    def is_priced(self) -> bool:
+        return bool(self.price)
+
+    @property
+    def membership_year(self) -> int:
+        """Complimentary places are counted per calendar year of the event's start (UK time)."""
+        return timezone.localtime(self.starts_at).year
 
     @property
     def places_left(self) -> int | None:
@@ -219,10 +326,10 @@ class TaggedEvent(TaggedItemBase):
 
 
 class QuestionKind(models.TextChoices):
-    SHORT = "short", "Short answer"
-    LONG = "long", "Long answer"
-    ONE_CHOICE = "one-choice", "One choice"
-    SEVERAL_CHOICES = "several-choices", "Several choices"
+    SHORT = "short", _("Short answer")
+    LONG = "long", _("Long answer")
+    ONE_CHOICE = "one-choice", _("One choice")
+    SEVERAL_CHOICES = "several-choices", _("Several choices")
 
 
 CHOICE_KINDS = {QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES}
@@ -257,15 +364,31 @@ class Question(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "Place confirmed"
-    WAITING = "waiting", "On the waiting list"
-    CANCELLED = "cancelled", "Cancelled"
+    CONFIRMED = "confirmed", _("Place confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 LIVE_STATUSES = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
 
 
 class RegistrationQuerySet(models.QuerySet):
+    def reminders_due(self, now: datetime | None = None):
+        """Confirmed places at published events starting within their reminder days, whose
+        reminder has not left yet."""
+        now = now or timezone.now()
+        reminder_from = models.ExpressionWrapper(
+            models.F("event__starts_at") - models.F("event__reminder_days") * timedelta(days=1),
+            output_field=models.DateTimeField(),
+        )
+        return (
+            self.confirmed()
+            .filter(event__status=EventStatus.PUBLISHED, event__starts_at__gt=now)
+            .alias(reminder_from=reminder_from)
+            .filter(reminder_from__lte=now)
+            .exclude(sent_emails__kind="reminder")
+        )
+
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
 
@@ -299,6 +422,13 @@ class RegistrationQuerySet(models.QuerySet):
         )
 
 
+class Payment(models.TextChoices):
+    # Translators: how a place at an event is paid for: it costs nothing.
+    FREE = "free", _("Free")
+    COMPLIMENTARY = "complimentary", _("Complimentary member place")
+    INVOICE = "invoice", _("To be invoiced")
+
+
 class Registration(models.Model):
     """A person's place, or place in line, at one event."""
 
@@ -311,6 +441,19 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(default=False)
+    payment = models.CharField(max_length=16, choices=Payment.choices, default=Payment.FREE)
+    feedback_given = models.BooleanField(default=False)
+    # The language of the page the person registered on: their emails about it are in it.
+    language = language_field()
+    # The member's year whose complimentary place this live registration holds (given back on
+    # cancellation, by no longer being live).
+    membership = models.ForeignKey(
+        "Membership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -322,7 +465,12 @@ class Registration(models.Model):
                 condition=Q(status__in=LIVE_STATUSES),
                 name="one_live_registration_per_person_per_event",
                 violation_error_message="You are already registered for this event.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(payment="complimentary", membership__isnull=False)
+                | (~Q(payment="complimentary") & Q(membership__isnull=True)),
+                name="complimentary_place_names_its_membership",
+            ),
         ]
         indexes = [models.Index(fields=["event", "status", "id"], name="registration_line_idx")]
 
@@ -332,6 +480,15 @@ class Registration(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    @property
+    def can_change_answers(self) -> bool:
+        event = self.event
+        return (
+            self.is_live
+            and event.status == EventStatus.PUBLISHED
+            and timezone.now() < event.registration_closes
+        )
 
     @property
     def can_cancel(self) -> bool:
@@ -381,3 +538,233 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} email for registration {self.registration_id}"
+
+
+class MembershipTier(models.Model):
+    """A membership package, as sold: e.g. "Associate" with 2 complimentary places a year."""
+
+    name = models.CharField(max_length=100, unique=True)
+    places_per_year = models.PositiveIntegerField("complimentary places each year")
+
+    class Meta:
+        ordering = ["places_per_year", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.places_per_year} places"
+
+
+class MemberOrganisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+domain_validator = RegexValidator(
+    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+    "Give a domain such as example.gov.uk, without @ or spaces.",
+)
+
+
+class MemberDomain(models.Model):
+    """An email domain of a member's staff: a verified address on it makes a person staff."""
+
+    organisation = models.ForeignKey(
+        MemberOrganisation, on_delete=models.CASCADE, related_name="domains"
+    )
+    domain = models.CharField(max_length=200, unique=True, validators=[domain_validator])
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        self.domain = self.domain.strip().lower().lstrip("@")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_use(self):
+        """Annotate ``used``: complimentary places held by live registrations."""
+        return self.annotate(
+            used=Count("registrations", filter=Q(registrations__status__in=LIVE_STATUSES))
+        )
+
+
+class Membership(models.Model):
+    """A member organisation's membership for one year: its row is locked while its
+    complimentary places are counted (after the event's, always in that order)."""
+
+    organisation = models.ForeignKey(
+        MemberOrganisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    year = models.PositiveIntegerField(validators=[MinValueValidator(2000)])
+    tier = models.ForeignKey(MembershipTier, on_delete=models.PROTECT, related_name="memberships")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="one_membership_per_organisation_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year} ({self.tier.name})"
+
+    @property
+    def places(self) -> int:
+        return self.tier.places_per_year
+
+
+class CapacityLevel(models.IntegerChoices):
+    # Translators: how many places an event has taken, as in "<event title> is half full".
+    HALF = 50, _("half full")
+    # Translators: as in "<event title> is 80% full".
+    # xgettext:no-python-format
+    EIGHTY = 80, _("80% full")
+    # Translators: as in "<event title> is full": no places left.
+    FULL = 100, _("full")
+
+
+class CapacityAlert(models.Model):
+    """A level of places taken that an event has reached: recorded under the event's lock, so
+    each level is reached once, and its email sent once (``sent``). The day only, for the
+    admin's "filled today" line."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="capacity_alerts")
+    level = models.PositiveSmallIntegerField(choices=CapacityLevel.choices)
+    day = models.DateField(default=timezone.localdate)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["event", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "level"], name="one_alert_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.get_level_display()}"
+
+
+class RegionChoice(models.Model):
+    """The region a signed-in person chose, to see events near them first (visitors keep
+    theirs in a cookie)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_region"
+    )
+    region = models.CharField(max_length=20, choices=Region.choices)
+
+    def __str__(self) -> str:
+        return self.get_region_display()
+
+
+class Audience(models.TextChoices):
+    CONFIRMED = "confirmed", _("Everyone with a confirmed place")
+    WAITING = "waiting", _("Everyone on the waiting list")
+
+
+class OrganiserMessage(models.Model):
+    """A message an organiser sent to an event's attendees: each recipient's copy is a task,
+    recorded in ``SentEmail`` (kind ``message-<id>``) when it leaves, so none goes twice."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    subject = models.CharField(max_length=150, validators=[one_line])
+    body = models.TextField(max_length=5000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    day = models.DateField(default=timezone.localdate)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def email_kind(self) -> str:
+        return f"message-{self.pk}"
+
+
+class ResourceKind(models.TextChoices):
+    SLIDES = "slides", _("Slides")
+    RECORDING = "recording", _("Recording")
+    WRITE_UP = "write-up", _("Write-up")
+    # Translators: a kind of link shared after an event (slides, a recording, a write-up...).
+    OTHER = "other", _("Other")
+
+
+class EventResource(models.Model):
+    """A link shared after the event: slides, a recording, a write-up."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(
+        max_length=16, choices=ResourceKind.choices, default=ResourceKind.SLIDES
+    )
+    title = models.CharField(max_length=200, validators=[one_line])
+    url = models.URLField("link", max_length=500)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeedbackQuestion(models.Model):
+    """One question of an event's feedback form, sent to those who attended."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback_questions")
+    label = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices, default=QuestionKind.SHORT)
+    choices = models.TextField(blank=True, help_text="For choice questions: one choice per line.")
+    required = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    choice_list = Question.choice_list
+    clean = Question.clean
+
+
+class FeedbackResponse(models.Model):
+    """One person's feedback, kept apart from who they are: no user, no registration, no
+    time (``Registration.feedback_given`` alone says that someone answered)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+
+    def __str__(self) -> str:
+        return f"Feedback {self.pk} on {self.event}"
+
+
+class FeedbackAnswer(models.Model):
+    response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(FeedbackQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_feedback_answer_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"

@@ -20,7 +20,7 @@ def tag(tag) -> dict:
     tagged = Event.objects.filter(tags=tag).with_counts()
     return {
         "tagged_upcoming_events": tagged.upcoming()[:TAG_EVENTS],
-        "tagged_past_events": tagged.past()[:TAG_EVENTS],
+        "tagged_past_events": tagged.past().with_resources()[:TAG_EVENTS],
     }
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.compat import TaskResultStatus
@@ -119,9 +119,27 @@ class StaffAuditEntryAdmin(admin.ModelAdmin):
 admin.site.unregister(DBTaskResult)
 
 
+# Whose tasks each staff member sees: organisers the event emails, moderators the
+# moderators' digest; superusers all, anyone else none (the group's view permission aside).
+TASKS_SEEN_WITH = {
+    "events.": "events.change_registration",
+    "confessions.": "confessions.change_confession",
+}
+
+
 @admin.register(DBTaskResult)
 class TaskResultAdmin(DBTaskResultAdmin):
     actions = ["send_again"]
+
+    def get_queryset(self, request):
+        results = super().get_queryset(request)
+        if request.user.is_superuser:
+            return results
+        seen = Q(pk__in=[])
+        for prefix, permission in TASKS_SEEN_WITH.items():
+            if request.user.has_perm(permission):
+                seen |= Q(task_path__startswith=prefix)
+        return results.filter(seen)
 
     @admin.action(description="Send selected failed tasks again")
     def send_again(self, request, queryset):

@@ -10,19 +10,61 @@ moment it commits.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 
 STORIES = "stories"
 EVENTS = "events"
 NAMESPACES = (STORIES, EVENTS)
 
 
+WELSH_INTERFACE = "cy"
+
+
+class ContentLanguage(models.TextChoices):
+    """The language a person wrote something in. Each is named in its own language, as a
+    language switch names them."""
+
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg"
+
+    @classmethod
+    def of_page(cls) -> "ContentLanguage":
+        """The language of the page being answered: what a form offers first."""
+        return cls.WELSH if get_language() == WELSH_INTERFACE else cls.ENGLISH
+
+
+def in_language(language: str):
+    """Words, dates and the site's addresses in ``language`` (a ``ContentLanguage``) while the
+    block runs: for emails the worker writes to someone in the language they chose."""
+    return override(
+        WELSH_INTERFACE if language == ContentLanguage.WELSH else settings.LANGUAGE_CODE
+    )
+
+
+def language_field() -> models.CharField:
+    """The language a story, response, event or resource is written in, or that a person
+    reads their emails in. Pages mark the text with it (``lang``); search reads it with the
+    matching configuration."""
+    return models.CharField(
+        _("language"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=ContentLanguage.ENGLISH,
+        # Also the column's own default, for rows written by SQL (bulk loads among them).
+        db_default=ContentLanguage.ENGLISH,
+    )
+
+
 class ContentVersion(models.Model):
     """One kind of public content and its current version (never reused, even after a
     rollback: the versions come from a sequence)."""
 
-    namespace = models.CharField(max_length=32, primary_key=True)
+    # A kind ("stories", "events"), or one page's own part of it ("me-too:<story slug>").
+    namespace = models.CharField(max_length=100, primary_key=True)
     version = models.BigIntegerField()
 
     def __str__(self) -> str:
@@ -65,3 +107,20 @@ class StaffAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_email} {self.get_action_display()}"
+
+
+class CommandRun(models.Model):
+    """When a periodic command (digests, reminders, pruning, vacuum) last ran and how it
+    ended, for the operator's page. Dates only, to the day, like everything on that page.
+    Written by ``failshare.periodic``."""
+
+    command = models.CharField(max_length=64, primary_key=True)
+    last_ran_on = models.DateField()
+    last_succeeded = models.BooleanField()
+    last_success_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["command"]
+
+    def __str__(self) -> str:
+        return f"{self.command} last ran on {self.last_ran_on}"

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 
 from failshare.models import ContentVersion
 
@@ -72,7 +73,7 @@ def remember(
     Callers must not change the value: it is shared by every later call in this process."""
     digest = sha256(repr(parts).encode()).hexdigest()[:32]
     (version,) = versions(namespace)
-    key = f"data:{namespace}:{version}:{name}:{digest}"
+    key = f"data:{namespace}:{version}:{get_language()}:{name}:{digest}"
     if key in _local:
         _local.move_to_end(key)
         return _local[key]
@@ -98,12 +99,21 @@ def _cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
-def _page_key(request: HttpRequest, namespaces: tuple[str, ...], params: tuple[str, ...]) -> str:
+def page_query(request: HttpRequest) -> str:
+    """The query string as the page may show it (in the language switch's link): on a cached
+    page, only the parameters in its key, so no visitor's other parameters are kept in it."""
+    params = getattr(request, "page_params", None)
+    if params is None:
+        return request.META.get("QUERY_STRING", "")
+    return urlencode([(name, value) for name in params for value in request.GET.getlist(name)])
+
+
+def _page_key(request: HttpRequest, namespaces: tuple[str, ...]) -> str:
     # Only the parameters the page reads make a new copy: any other query string is the same
-    # page, so a visitor cannot fill the cache with copies of it.
-    used = urlencode([(name, value) for name in params for value in request.GET.getlist(name)])
-    url = md5(f"{request.path}?{used}".encode(), usedforsecurity=False).hexdigest()
-    return f"page:{'+'.join(namespaces)}:{url}"
+    # page, so a visitor cannot fill the cache with copies of it. The path names the language
+    # (/cy/...), and the active language is in the key too, for pages outside the prefixes.
+    url = md5(f"{request.path}?{page_query(request)}".encode(), usedforsecurity=False)
+    return f"page:{'+'.join(namespaces)}:{get_language()}:{url.hexdigest()}"
 
 
 def csrf_placeholder_context() -> dict:
@@ -115,12 +125,16 @@ def cache_public_page(
     *namespaces: str,
     timeout: int = DEFAULT_TIMEOUT,
     version_of_page: Callable[..., Hashable] | None = None,
+    namespaces_of_page: Callable[..., tuple[str, ...]] | None = None,
     params: tuple[str, ...] = (),
 ) -> Callable:
-    """Serve anonymous GETs of a view from the cache while ``namespaces`` are unchanged (and
-    ``version_of_page(request, *args, **kwargs)``, if given, returns the same value). The view
-    must use csrf_placeholder_context (or render no form) for the copy to be shared safely,
-    and name in ``params`` every query parameter it reads: the others are not in the key."""
+    """Serve anonymous GETs of a view from the cache while ``namespaces`` are unchanged, and
+    the namespaces of this page alone (``namespaces_of_page(request, *args, **kwargs)``, read
+    in the same query as the others), and ``version_of_page(request, *args, **kwargs)``, if
+    given, returns the same value (a query of its own: prefer a namespace kept by a trigger).
+    The view must use csrf_placeholder_context (or render no form) for the copy to be shared
+    safely, and name in ``params`` every query parameter it reads: the others are not in the
+    key."""
 
     def decorator(view):
         @wraps(view)
@@ -136,10 +150,12 @@ def cache_public_page(
         def serve(request, *args, **kwargs):
             if not _cacheable(request):
                 return _with_visitor_token(request, view(request, *args, **kwargs))
-            current = versions(*namespaces)
+            request.page_params = params
+            own = namespaces_of_page(request, *args, **kwargs) if namespaces_of_page else ()
+            current = versions(*namespaces, *own)
             if version_of_page is not None:
                 current = (*current, version_of_page(request, *args, **kwargs))
-            key = _page_key(request, namespaces, params)
+            key = _page_key(request, namespaces)
             cached = pages().get(key)
             if cached is not None and cached[0] == current:
                 _, status, content_type, body = cached

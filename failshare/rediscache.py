@@ -27,6 +27,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from failshare import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,8 @@ class ReusingRedisCache(RedisCache):
         if self._on_failure not in ("miss", "raise"):
             raise ValueError(f"ON_FAILURE must be 'miss' or 'raise', not {self._on_failure!r}")
         self._backoff = options.pop("BACKOFF_SECONDS", 0.5)
+        # The alias's name, for the metrics' cache error counter.
+        self._alias = options.pop("ALIAS", params.get("KEY_PREFIX", ""))
         options.setdefault("socket_connect_timeout", 0.25)
         options.setdefault("socket_timeout", 0.25)
         # A retry would double the wait on a hung server; the back-off does the asking again.
@@ -77,6 +81,7 @@ class ReusingRedisCache(RedisCache):
         try:
             return call(*args, **kwargs)
         except RedisError as error:
+            metrics.cache_error(self._alias)
             if not self.is_resting():
                 logger.warning(
                     "Redis did not answer (%s); resting %ss", type(error).__name__, self._backoff
@@ -129,5 +134,6 @@ class ReusingRedisCache(RedisCache):
         try:
             return bool(self._cache.get_client(write=True).ping())
         except RedisError:
+            metrics.cache_error(self._alias)
             _resting_until[self._address] = time.monotonic() + self._backoff
             return False

@@ -54,6 +54,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "failshare"
+# Named on the privacy and accessibility pages as the data controller, and where people write.
+SITE_OWNER = os.environ.get("SITE_OWNER", "The failshare network")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "hello@failshare.example")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +75,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
     "failshare",
     "confessions",
     "events",
@@ -79,9 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "failshare.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "failshare.languages.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "failshare.context_processors.site",
+                "failshare.languages.languages",
             ],
         },
     },
@@ -143,11 +153,38 @@ if os.environ.get("FAILSHARE_PROCESS") == "command":
     LOCK_TIMEOUT_MS = env_int("COMMAND_LOCK_TIMEOUT_MS", 0)
 else:
     STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)
-    # Long enough for a rush of registrations queueing on one event's row (50 at once here).
     LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 10_000)
+# Registering, cancelling and "I can no longer come" (events/views.py) wait less: the queue on
+# an event's row is at most one registration per gunicorn worker, a few milliseconds each.
+REGISTRATION_LOCK_TIMEOUT_MS = env_int("REGISTRATION_LOCK_TIMEOUT_MS", 3_000)
 DATABASES["default"]["OPTIONS"]["options"] = (
     f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"
 )
+# A read replica (failshare/dbrouter.py): anonymous GET/HEAD requests to the views below (or to
+# a view decorated with @replica_safe) read from it; everything else uses the primary. Without
+# DATABASE_REPLICA_URL there is no "replica" alias and no router.
+REPLICA_SAFE_VIEWS = {
+    "home",
+    "tag",
+    "confessions:list",
+    "confessions:feed",
+    "confessions:detail",
+    *env_list("REPLICA_SAFE_VIEWS", []),
+}
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 5)
+DATABASE_ROUTERS = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    # Tests never create a database for it: it reads the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["failshare.dbrouter.ReplicaRouter"]
+    # Last, so it wraps the view alone.
+    MIDDLEWARE.append("failshare.dbrouter.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Two caches: "default" for what server processes must share (rate limits, "this happened to us
@@ -172,14 +209,14 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "failshare",
             "KEY_FUNCTION": "failshare.cachekeys.keyed_hash",
-            "OPTIONS": {**REDIS_OPTIONS, "ON_FAILURE": "raise"},
+            "OPTIONS": {**REDIS_OPTIONS, "ON_FAILURE": "raise", "ALIAS": "default"},
         },
         # Pages and the data they are built from: a failure is a miss, built from the database.
         "pages": {
             "BACKEND": "failshare.rediscache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "failshare-pages",
-            "OPTIONS": {**REDIS_OPTIONS, "ON_FAILURE": "miss"},
+            "OPTIONS": {**REDIS_OPTIONS, "ON_FAILURE": "miss", "ALIAS": "pages"},
         },
     }
 else:
@@ -241,13 +278,34 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
-LOGIN_REDIRECT_URL = "/"
+# By name, so signing in or out lands on the home page in the language of the page it was on.
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "failshare.staff.AccountAdapter"
+# The account forms in the site's words (failshare/forms.py).
+ACCOUNT_FORMS = {
+    name: f"failshare.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "add_email": "AddEmailForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 
 # Second factors (allauth's MFA): authenticator apps with recovery codes for everyone, required
 # of staff in the Moderators or Organisers group and of superusers (failshare/staff.py). Wrong
 # codes count against allauth's "login_failed" limit above (5 per 5 minutes per account).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {
+    "authenticate": "failshare.forms.AuthenticateForm",
+    "reauthenticate": "failshare.forms.MfaReauthenticateForm",
+    "activate_totp": "failshare.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = "failshare"
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -308,6 +366,32 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 
+# The open data API (confessions/api/): anonymous, read-only JSON, open to any origin for GET.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "failshare open data API",
+    "DESCRIPTION": (
+        "Read-only JSON of the published stories: anonymous, rate-limited, open to any origin. "
+        "Published stories are open data under the Creative Commons Attribution 4.0 "
+        "International licence (CC BY 4.0): reuse them freely, crediting failshare."
+    ),
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "")
@@ -329,14 +413,24 @@ MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
 
 # Story form: a person takes at least this long between opening the form and sending it.
 CONFESSION_MIN_SECONDS = env_int("CONFESSION_MIN_SECONDS", 3)
+# Days a moderator waits for a writer to agree to a rewording before publishing only the
+# redactions, or rejecting; reports from different clients that hide a story or response.
+CONSENT_WAIT_DAYS = env_int("CONSENT_WAIT_DAYS", 14)
+REPORTS_TO_HIDE = env_int("REPORTS_TO_HIDE", 3)
 
+# English at today's addresses, Welsh under /cy/ (failshare/urls.py). The language a visitor
+# last chose with the switch is kept in Django's language cookie: the home page follows it.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -355,7 +449,8 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": os.environ.get("LOG_FORMAT", "json"),
+            # Plain lines for a person at a development server, JSON for log collectors.
+            "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
             "filters": ["scrub"],
         }
     },

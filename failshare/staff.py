@@ -1,6 +1,8 @@
 """Staff accounts: a second factor before the admin opens, and the audit log of what staff do
 to accounts and personal data (sign-ins, second factors, groups, attendee exports)."""
 
+from datetime import timedelta
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import (
     AUTHENTICATION_METHODS_SESSION_KEY,
@@ -10,6 +12,7 @@ from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -49,8 +52,10 @@ def staff_audit_record(
 
 
 def staff_audit_prune(*, days: int) -> int:
-    """Delete entries older than ``days``; answers how many went."""
+    """Delete entries older than ``days``, and the admin's own change history ("Recent
+    actions", django_admin_log) of the same age; answers how many audit entries went."""
     deleted, _ = StaffAuditEntry.objects.older_than(days).delete()
+    LogEntry.objects.filter(action_time__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
 
 
@@ -115,6 +120,37 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         if is_audited(user):
             staff_audit_record(actor=user, action=StaffAction.SIGN_IN)
+
+    def authenticate(self, request, **credentials):
+        """The demo people's documented password opens nothing without DEBUG."""
+        from failshare.demo import DEMO_PEOPLE
+
+        if not settings.DEBUG and str(credentials.get("email", "")).lower() in DEMO_PEOPLE:
+            return None
+        return super().authenticate(request, **credentials)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails name the site by SITE_NAME and SITE_URL, not by the host the
+        request came to, and never a username (people sign in with their email address)."""
+        context = {
+            **context,
+            "current_site": SiteName(),
+            "username": "",
+            "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        }
+        super().send_mail(template_prefix, email, context)
+
+
+class SiteName:
+    """What allauth's email templates read from a site: its name and its address."""
+
+    @property
+    def name(self) -> str:
+        return settings.SITE_NAME
+
+    @property
+    def domain(self) -> str:
+        return settings.SITE_URL.split("://", 1)[-1]
 
 
 # allauth tells of second-factor changes only through its signals; these receivers just

@@ -1,19 +1,26 @@
 import sys
 
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from taggit.models import Tag
 
 from confessions import sections as story_sections
 from events import sections as event_sections
+from failshare.forms import DeleteAccountForm
 from failshare.models import EVENTS, STORIES
 from failshare.pagecache import cache_public_page, csrf_placeholder_context
 from failshare.rediscache import CacheUnavailable, ReusingRedisCache
+from failshare.services import AccountInUse, account_delete
 
 # The home and tag pages change by the clock too (an event starting), which no write announces.
 CROSS_APP_PAGE_SECONDS = 60
@@ -49,6 +56,37 @@ def tag_detail(request, slug):
 @require_safe
 def privacy(request):
     return render(request, "privacy.html")
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def delete_own_account(request):
+    """A person deletes their own account, confirming with their password. Staff accounts are
+    deleted by the people who run the site (``manage.py delete_account``)."""
+    if request.user.is_staff:
+        refusal = _("Staff accounts are deleted by the people who run the site.")
+        return render(request, "account/delete.html", {"refusal": refusal}, status=403)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    confirmed = form.is_bound and form.is_valid()
+    # Wrong passwords count against allauth's own limit for confirming a password.
+    if form.is_bound and not ratelimit.consume(request, action="reauthenticate", user=request.user):
+        form.add_error(None, _("You have tried too many times. Wait a minute and try again."))
+        confirmed = False
+    if confirmed:
+        try:
+            account_delete(user=request.user)
+        except AccountInUse:
+            refusal = _("This account took moderation decisions, which the audit trail keeps.")
+            return render(request, "account/delete.html", {"refusal": refusal}, status=409)
+        logout(request)
+        messages.success(request, _("Your account and everything linked to it have been deleted."))
+        return redirect("home")
+    return render(request, "account/delete.html", {"form": form})
 
 
 @never_cache

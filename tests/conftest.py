@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -21,30 +22,57 @@ CHROMIUM_ARGS = [
 
 def pytest_configure(config):
     # The live server serves static files from the finders, which know no hashed names;
-    # the production storage is checked on its own in tests/test_static.py.
-    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+    # the production storage is checked on its own in tests/test_static.py. This process's
+    # WhiteNoise reads a folder of its own: the checkout's staticfiles/ is rewritten by the
+    # collectstatic of production-settings tests running beside it.
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="failshare-static-")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache(django_db_setup, django_db_blocker):
+def _fresh_cache(request, django_db_setup, django_db_blocker):
     """Every test starts with empty caches: the pages cache, and the shared one (the database
-    cache without Redis, whose rows a test that commits would otherwise leave behind)."""
+    cache without Redis, whose rows a test that commits would otherwise leave behind).
+
+    The shared one only for tests that use the database: when none of the tests run does,
+    pytest-django creates no test database, and clearing would reach the real one."""
     from django.core.cache import caches
 
     from tests.caches import forget_pages
 
+    uses_database = request.node.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(request.fixturenames)
+    )
+
     def clear():
         forget_pages()
-        with django_db_blocker.unblock():
-            caches["default"].clear()
+        if uses_database:
+            with django_db_blocker.unblock():
+                caches["default"].clear()
 
     clear()
     yield
     clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Every test starts, outside any request, in the site's default language.
+
+    A request to a Welsh page leaves Welsh active in its thread once it has answered (each
+    request sets its own language, so the site is unaffected); a test's own ``reverse()`` or
+    ``get_absolute_url()`` after it would otherwise give a Welsh address."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 CACHE_ROUND_TRIPS = ("get", "get_many", "set", "set_many", "add", "incr", "delete")

@@ -57,6 +57,7 @@ def restore_staff_groups() -> None:
         ("confessions", "0002_moderator_permissions"),
         ("events", "0002_organiser_permissions"),
         ("failshare", "0005_staff_see_background_tasks"),
+        ("events", "0009_season_permissions"),
     ]:
         state = executor.loader.project_state(key, at_end=True)
         for operation in executor.loader.get_migration(*key).operations:

@@ -91,3 +91,60 @@ def test_sending_a_story_changes_no_metric(client, writer, metrics_on, db, setti
     code = receipt_code_in(response)
     writer.post(reverse("confessions:receipt"), {"code": code})
     assert samples(scrape(client)) == before
+
+
+@pytest.fixture
+def pages_on_a_dead_redis(settings):
+    """The pages cache pointed at a port where no Redis answers, asked every time."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "failshare.rediscache.ReusingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"ON_FAILURE": "miss", "ALIAS": "pages", "BACKOFF_SECONDS": 0},
+        },
+    }
+
+
+CACHE_ERRORS_KEY = 'failshare_cache_errors_total{cache="pages"}'
+
+
+def test_it_counts_cache_errors_by_alias(client, metrics_on, db, pages_on_a_dead_redis):
+    before = float(samples(scrape(client)).get(CACHE_ERRORS_KEY, 0))
+    assert client.get(reverse("events:list")).status_code == 200  # built from the database
+    assert float(samples(scrape(client))[CACHE_ERRORS_KEY]) > before
+
+
+def test_cache_errors_of_story_pages_are_not_counted(client, metrics_on, db, pages_on_a_dead_redis):
+    client.get(reverse("events:list"))  # so the counter exists
+    before = samples(scrape(client))
+    make_confession()
+    assert client.get(reverse("confessions:list")).status_code == 200
+    after = samples(scrape(client))
+    assert after[CACHE_ERRORS_KEY] == before[CACHE_ERRORS_KEY]
+
+
+def test_it_counts_database_errors_by_view(client, metrics_on, db, monkeypatch):
+    from django.db import OperationalError
+
+    from events import views
+
+    def broken(*args, **kwargs):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(views, "_event_list", broken)
+    client.raise_request_exception = False
+    key = 'failshare_database_errors_total{view="events:list"}'
+    before = float(samples(scrape(client)).get(key, 0))
+    assert client.get(reverse("events:list")).status_code == 503
+    assert float(samples(scrape(client))[key]) == before + 1
+
+
+def test_views_named_after_messages_or_reports_are_not_measured(organiser_client, metrics_on):
+    event = make_event()
+    organiser_client.get(reverse("admin:events_event_message", args=[event.pk]))
+    organiser_client.get(reverse("admin:events_organisermessage_changelist"))
+    organiser_client.get("/events/")
+    names_and_labels = list(samples(scrape(organiser_client)))
+    assert [key for key in names_and_labels if "events:list" in key]
+    assert not [key for key in names_and_labels if STORY_WORDS.search(key)]

@@ -84,7 +84,9 @@ def test_signed_in_people_are_never_served_a_cached_page():
 
 def test_a_page_kept_from_older_versions_is_never_served():
     counted_view(make_request())
-    key = pagecache._page_key(make_request(), (STORIES,), ("page",))
+    request = make_request()
+    request.page_params = ("page",)
+    key = pagecache._page_key(request, (STORIES,))
     stale = pagecache.pages().get(key)
     raise_version(STORIES)
     assert b"<p>2</p>" in counted_view(make_request()).content

@@ -7,6 +7,7 @@ from django.test import Client
 from failshare import pagecache
 from failshare.pagecache import CSRF_PLACEHOLDER
 from tests.caches import forget_pages
+from tests.confessions.factories import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,24 @@ def test_the_placeholder_cannot_be_typed_into_a_cached_page(client):
 def test_the_placeholder_depends_on_the_secret_key():
     assert pagecache.CSRF_PLACEHOLDER.startswith("csrf-")
     assert "failshare" not in pagecache.CSRF_PLACEHOLDER
+
+
+def test_addresses_of_stories_events_and_tags_that_do_not_exist_make_no_copy(client):
+    client.get("/confessions/")
+    before = page_keys()
+    for number in range(5):
+        assert client.get(f"/confessions/no-such-story-{number}/").status_code == 404
+        assert client.get(f"/events/no-such-event-{number}/").status_code == 404
+        assert client.get(f"/tags/no-such-tag-{number}/").status_code == 404
+    assert page_keys() == before
+
+
+def test_a_story_page_and_a_tag_page_ignore_query_strings_they_do_not_read(client):
+    story = make_story(tags=("budgets",))
+    client.get(story.get_absolute_url())
+    client.get("/tags/budgets/")
+    before = page_keys()
+    for number in range(5):
+        assert client.get(story.get_absolute_url(), {"junk": number}).status_code == 200
+        assert client.get("/tags/budgets/", {"utm_source": number}).status_code == 200
+    assert page_keys() == before

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from confessions.me_too import COOKIE_MAX_AGE, COOKIE_NAME
 from confessions.services import confession_approve
 from confessions.views import STORIES_PER_CLIENT, WRONG_RECEIPTS_PER_CLIENT
 from events.models import Answer, Registration
+from failshare.models import CommandRun
 from tests.caches import pages_cache_text, shared_cache_expiries, shared_cache_text
 from tests.confessions.factories import make_story
 from tests.confessions.stories import (
@@ -42,8 +44,44 @@ from tests.events.conftest import add_questions, make_event, make_user
 ROOT = Path(__file__).resolve().parent.parent
 PRIVACY = "tests/confessions/test_privacy.py"
 HERE = "tests/test_privacy_page.py"
+CONVERSATION = "tests/confessions/test_conversation_privacy.py"
+DUTIES = "tests/test_public_duties.py::"
+
+DIGESTS = "tests/digests/test_subscribe_and_send.py"
 
 BACKED_BY = {
+    "The failshare network runs this site and is the data controller for the personal data it "
+    "keeps.": [DUTIES + "test_the_privacy_page_names_the_controller_and_the_contact_address"],
+    "To ask about your data, write to hello@failshare.example.": [
+        DUTIES + "test_the_privacy_page_names_the_controller_and_the_contact_address",
+    ],
+    "You have the right to see the personal data we keep about you, to have it corrected or "
+    "deleted, to object to how we use it, and to have a copy of it to take elsewhere.": [
+        DUTIES + "test_the_privacy_page_says_what_rights_people_have_and_how_to_use_them",
+    ],
+    "To use these rights, write to hello@failshare.example.": [
+        DUTIES + "test_the_privacy_page_says_what_rights_people_have_and_how_to_use_them",
+    ],
+    "We reply within one month.": [
+        DUTIES + "test_the_privacy_page_says_what_rights_people_have_and_how_to_use_them",
+    ],
+    "If you are not happy with our answer, you can complain to the Information Commissioner's "
+    "Office (ICO), at ico.org.uk or on 0303 123 1113.": [
+        DUTIES + "test_the_privacy_page_says_what_rights_people_have_and_how_to_use_them",
+    ],
+    "A digest keeps only your email address and what you chose to get, never anything about a "
+    "story anyone sent.": [
+        f"{DIGESTS}::test_a_subscription_holds_nothing_about_any_story_or_writer",
+    ],
+    "Nothing is sent to an address until someone follows the link in the confirmation email.": [
+        f"{DIGESTS}::test_nothing_is_sent_until_the_link_is_followed",
+    ],
+    "Stopping a digest deletes the address and what you chose.": [
+        f"{DIGESTS}::test_every_digest_has_one_click_unsubscribe_and_a_manage_link",
+    ],
+    "We keep nothing about who suggested a resource.": [
+        "tests/resources/test_resources.py::test_a_resource_holds_nothing_about_who_suggested_it",
+    ],
     "This page says in plain words what we keep, for how long, and how to take a story back.": [
         f"{HERE}::test_every_sentence_is_backed",
     ],
@@ -59,6 +97,15 @@ BACKED_BY = {
     "was published.": [
         f"{PRIVACY}::test_a_story_keeps_only_the_day_it_was_sent",
         "tests/confessions/test_detail.py::test_it_shows_the_story_in_sections_with_its_facts",
+    ],
+    "Its number in our database is random, so it does not show the order in which stories "
+    "arrived.": [
+        "tests/confessions/test_random_keys.py"
+        "::test_a_stored_story_has_a_random_16_digit_key_not_a_sequence",
+        "tests/confessions/test_random_keys.py"
+        "::test_a_months_stories_are_listed_by_key_not_by_arrival",
+        "tests/confessions/test_random_keys.py"
+        "::test_the_moderators_queue_lists_a_days_stories_by_key_not_by_arrival",
     ],
     "Sharing a story while signed in is exactly the same as sharing it without an account: the "
     "story is not linked to your account.": [
@@ -141,6 +188,55 @@ BACKED_BY = {
     "moderators' reasons for good.": [
         "tests/confessions/test_receipt.py::test_withdrawing_removes_the_text_for_good",
         "tests/confessions/test_receipt.py::test_a_withdrawn_published_story_leaves_the_site",
+        "tests/confessions/test_vacuum_withdrawn.py"
+        "::test_after_a_withdrawal_every_story_table_is_vacuumed_once",
+    ],
+    "A moderator may write to you through your receipt: you read their messages and answer them "
+    "on the receipt page, with no account and no email.": [
+        "tests/confessions/test_messages.py"
+        "::test_the_moderator_checks_then_sends_a_message_the_writer_reads",
+        "tests/confessions/test_messages.py"
+        "::test_the_writer_answers_after_checking_and_the_conversation_reads_newest_last",
+    ],
+    "Each message keeps who wrote it (a moderator or you) and the day it was sent, not the time, "
+    "and nothing about your network address or browser.": [
+        f"{CONVERSATION}::test_the_new_tables_hold_no_address_agent_account_or_time",
+        f"{CONVERSATION}::test_each_new_table_keeps_days_not_times",
+    ],
+    "If a moderator rewords your story, it is not published until you agree to the new version "
+    "on the receipt page.": [
+        "tests/confessions/test_consent.py"
+        "::test_a_rewording_waits_for_the_writer_who_sees_what_changed",
+        "tests/confessions/test_consent.py"
+        "::test_publishing_this_version_publishes_it_and_records_the_step_to_the_day",
+    ],
+    "Changes that only put [removed] in place of a detail need no agreement.": [
+        "tests/confessions/test_consent.py::test_a_redaction_is_published_at_once",
+    ],
+    "Withdrawing also removes your messages, the text you first sent, and the story's responses "
+    "and reports.": [
+        f"{CONVERSATION}::test_withdrawing_removes_the_whole_conversation",
+    ],
+    "A response to a story is published only after a moderator has read it, and is shown with "
+    "the month only.": [
+        "tests/confessions/test_responses.py"
+        "::test_a_response_is_checked_then_sent_and_waits_for_a_moderator",
+        "tests/confessions/test_responses.py"
+        "::test_responses_show_oldest_first_with_their_helped_count",
+    ],
+    "We do not store your name, account, network address or browser with it, and keep only the "
+    "day it arrived.": [
+        f"{CONVERSATION}::test_the_new_tables_hold_no_address_agent_account_or_time",
+        "tests/confessions/test_responses.py::test_signed_in_readers_are_treated_the_same",
+    ],
+    "A report keeps only its reason, the note you add and the day: nothing about who sent it.": [
+        "tests/confessions/test_reports.py"
+        "::test_a_report_keeps_the_reason_the_note_and_the_day_only",
+        f"{CONVERSATION}::test_the_new_tables_hold_no_address_agent_account_or_time",
+    ],
+    "To count a report or a “this helped” once, we keep a keyed hash of your network address and "
+    "of your security cookie in temporary memory for an hour at most, never in the database.": [
+        f"{CONVERSATION}::test_reports_and_helped_keep_keyed_hashes_for_an_hour_at_most",
     ],
     "To stop floods of stories and guessed receipt codes, we count what comes from each network "
     "address under a keyed hash of the address, never the address itself.": [
@@ -170,6 +266,12 @@ BACKED_BY = {
         "tests/test_accounts.py::test_passwords_are_hashed_with_argon2",
         f"{HERE}::test_signing_up_and_in_records_no_address_or_browser",
     ],
+    "If you give your name when you sign up, we keep it too, and event organisers see it on "
+    "their list of attendees.": [
+        "tests/test_account_pages.py::test_sign_up_asks_for_a_name_which_is_optional_and_kept",
+        "tests/events/test_admin.py"
+        "::test_the_attendees_csv_opens_as_utf8_in_spreadsheets_with_the_names_filled",
+    ],
     "We do not record the network addresses or browsers you sign up or sign in from.": [
         f"{HERE}::test_signing_up_and_in_records_no_address_or_browser",
     ],
@@ -183,23 +285,41 @@ BACKED_BY = {
         "tests/events/test_emails.py"
         "::test_the_confirmation_carries_the_joining_link_and_a_calendar_file",
     ],
+    "A region you choose for events is kept on your account if you are signed in.": [
+        "tests/events/test_regions.py::test_a_signed_in_persons_region_is_kept_on_their_account",
+    ],
+    "Feedback after an event is stored with no account, registration or time.": [
+        "tests/events/test_after_the_event.py"
+        "::test_feedback_is_given_once_without_signing_in_and_kept_apart_from_the_person",
+    ],
+    "If your place is one of your organisation's complimentary places, your registration "
+    "records the membership it used.": [
+        "tests/events/test_memberships.py"
+        "::test_members_use_their_places_then_are_invoiced_and_a_cancellation_gives_one_back",
+    ],
     "Your registrations and answers are kept while your account exists.": [
         f"{HERE}::test_deleting_an_account_deletes_its_registrations_and_answers",
     ],
-    "To have your account deleted with everything linked to it, ask the people who run the "
-    "network.": [
+    "You can delete your account with everything linked to it from your account page, "
+    "confirming with your password.": [
+        "tests/test_account_pages.py"
+        "::test_the_right_password_deletes_the_account_and_its_registrations",
+        "tests/test_account_pages.py::test_a_wrong_password_deletes_nothing",
         f"{HERE}::test_deleting_an_account_deletes_its_registrations_and_answers",
         f"{HERE}::test_an_account_that_moderated_keeps_the_audit_trail",
     ],
-    "We use at most four cookies: a session cookie (sessionid) that keeps you signed in, a "
+    "We use at most six cookies: a session cookie (sessionid) that keeps you signed in, a "
     "security cookie (csrftoken) that protects forms, a signed cookie (fs_me_too) that "
-    "remembers for a year which stories you said “this happened to us too” about, and a "
-    "short-lived cookie (messages) that carries a one-off message such as “You have a place”.": [
-        f"{HERE}::test_the_journeys_set_only_the_four_named_cookies",
+    "remembers for a year which stories you said “this happened to us too” about, a "
+    "short-lived cookie (messages) that carries a one-off message such as “You have a place”, "
+    "if you choose a region for events without signing in, a cookie (events_region) that "
+    "remembers it for a year, and, if you switch between English and Welsh, a cookie "
+    "(django_language) that remembers your choice for a year.": [
+        f"{HERE}::test_the_journeys_set_only_the_six_named_cookies",
     ],
     "There are no tracking or advertising cookies, and our pages load nothing from other "
     "websites.": [
-        f"{HERE}::test_the_journeys_set_only_the_four_named_cookies",
+        f"{HERE}::test_the_journeys_set_only_the_six_named_cookies",
         "tests/test_headers.py"
         "::test_every_anonymous_page_sends_the_security_headers_fresh_and_cached",
     ],
@@ -403,7 +523,7 @@ def moderator_with_a_decision(db):
 
 
 @pytest.mark.django_db
-def test_the_journeys_set_only_the_four_named_cookies(no_writing_time):
+def test_the_journeys_set_only_the_six_named_cookies(no_writing_time):
     story = make_story(title="The dashboard that was always green")
     event = make_event(title="Learning from failure in Leeds")
     make_user("sam@example.org", password="a-good-long-pass-93")
@@ -411,6 +531,7 @@ def test_the_journeys_set_only_the_four_named_cookies(no_writing_time):
     responses = [
         client.get("/"),
         client.post(f"{story.get_absolute_url()}me-too/"),
+        client.post("/events/region/", {"region": "wales"}),
         client.post(NEW, {**story_data(), "token": form_token(client), "step": "submit"}),
         client.post(
             "/accounts/login/", {"login": "sam@example.org", "password": "a-good-long-pass-93"}
@@ -419,13 +540,26 @@ def test_the_journeys_set_only_the_four_named_cookies(no_writing_time):
         client.get(event.get_absolute_url()),
         client.post(f"/events/{event.slug}/cancel/"),
         client.post("/accounts/logout/"),
+        client.get("/language/cy/?next=/events/"),
+        client.get("/language/en-gb/?next=/cy/events/"),
     ]
     set_cookies = {name for response in responses for name in response.cookies}
-    assert set_cookies == {"csrftoken", COOKIE_NAME, "sessionid", "messages"}
+    assert set_cookies == {
+        "csrftoken",
+        COOKIE_NAME,
+        "sessionid",
+        "messages",
+        "events_region",
+        settings.LANGUAGE_COOKIE_NAME,
+    }
     assert responses[1].cookies[COOKIE_NAME]["max-age"] == COOKIE_MAX_AGE == 365 * 24 * 3600
+    assert responses[2].cookies["events_region"]["max-age"] == 365 * 24 * 3600
+    assert responses[-1].cookies["django_language"]["max-age"] == 365 * 24 * 3600
     for page in ("/", "/confessions/new/", story.get_absolute_url(), event.get_absolute_url()):
         body = client.get(page).content.decode()
-        outside = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', body)
+        # The head's links to the page in each language name the site's own address in full.
+        own = body.replace(f'href="{settings.SITE_URL}/', 'href="/')
+        outside = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', own)
         assert outside == [], page
 
 
@@ -485,4 +619,6 @@ def test_the_daily_clean_up_deletes_finished_email_jobs(
     assert len(mailoutbox) == 1
     call_command("prune_db_task_results", "--min-age-days", "0")
     assert DBTaskResult.objects.count() == 0
-    assert "notify_moderators" not in every_row_as_text()
+    # Only the operator's record that the command ran (its day, no time) still names it.
+    assert every_row_as_text().count("notify_moderators") == 1
+    assert CommandRun.objects.filter(command="notify_moderators").exists()

@@ -3,7 +3,9 @@
  * failed submission (a lost connection, the site briefly unavailable) loses nothing. When the
  * form is shown again with a saved draft, the page offers to restore or discard it. A page
  * holding an element with data-draft-clear="name" (the "received" page) removes the draft.
- * Nothing is sent anywhere: the draft never leaves the browser.
+ * Nothing is sent anywhere: the draft never leaves the browser. The offer's wording comes from the
+ * form's data-offer-label, data-offer-text, data-offer-restore and data-offer-discard attributes,
+ * in the page's language; the English below is only a fallback.
  */
 (function () {
   "use strict";
@@ -65,21 +67,24 @@
   }
 
   function offer(form, key, saved) {
+    function wording(name, fallback) {
+      return form.getAttribute(name) || fallback;
+    }
     var box = document.createElement("div");
     box.className = "notification draft-offer";
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", "Saved draft");
+    box.setAttribute("aria-label", wording("data-offer-label", "Saved draft"));
     var text = document.createElement("p");
-    text.textContent = "This browser kept a draft of what you were writing here. " +
-      "Do you want to restore it?";
+    text.textContent = wording("data-offer-text",
+      "This browser kept a draft of what you were writing here. Do you want to restore it?");
     var restore = document.createElement("button");
     restore.type = "button";
     restore.className = "button";
-    restore.textContent = "Restore my draft";
+    restore.textContent = wording("data-offer-restore", "Restore my draft");
     var discard = document.createElement("button");
     discard.type = "button";
     discard.className = "button button--secondary";
-    discard.textContent = "Discard the draft";
+    discard.textContent = wording("data-offer-discard", "Discard the draft");
     box.appendChild(text);
     box.appendChild(restore);
     box.appendChild(discard);

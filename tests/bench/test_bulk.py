@@ -1,5 +1,6 @@
 import io
 import string
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -8,7 +9,7 @@ from django.db.models import Count, F
 from taggit.models import Tag, TaggedItem
 
 from bench import bulk
-from confessions.models import Confession, Sector, Status, TaggedStory
+from confessions.models import Cause, Confession, Sector, Status, TaggedStory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +146,14 @@ def test_it_draws_words_like_real_writing_a_few_common_and_most_rare():
     assert sum(f >= 0.25 for f in frequencies) >= 5
     # ... and most words in very few of them.
     assert sum(f < 0.01 for f in frequencies) / len(frequencies) > 0.5
+
+
+def test_every_bulk_story_has_one_to_three_causes_from_the_list():
+    bulk.create_approved(300)
+
+    causes = list(Confession.objects.values_list("causes", flat=True))
+    assert all(1 <= len(c) <= 3 and set(c) <= set(Cause.values) for c in causes)
+    counts = Counter(cause for c in causes for cause in c)
+    # Every cause is used, and the commonest are used more than the rarest.
+    assert set(counts) == set(Cause.values)
+    assert counts.most_common()[0][1] > 2 * counts.most_common()[-1][1]

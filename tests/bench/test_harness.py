@@ -1,5 +1,6 @@
 """The benchmark's own judgement: what it sends for a form and how it reads a page's numbers."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -126,3 +127,13 @@ def test_it_takes_the_percentile_of_the_slowest_answers():
     assert run.percentile(latencies, 99) == 99.0
     assert run.percentile(latencies, 50) == 50.0
     assert run.percentile([], 99) == float("inf")
+
+
+@pytest.mark.django_db
+def test_it_prints_the_database_size_per_100000_stories():
+    line = run.database_size_line(50_000)
+    found = re.fullmatch(r"Database size: ([\d,]+) MB, ([\d,]+) MB per 100,000 stories\.", line)
+    assert found, line
+    total, per = (int(group.replace(",", "")) for group in found.groups())
+    assert total > 0
+    assert abs(per - 2 * total) <= 2

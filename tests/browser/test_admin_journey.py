@@ -37,7 +37,7 @@ def test_an_organiser_works_through_events_and_registrations(page):
     make_event(title="Learning from failure in Cardiff")
 
     page.goto("/admin/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_accessible(page)
     page.get_by_label("Email").fill(organiser.email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -12,7 +12,8 @@ DRAFT_KEY = "failshare:draft:story"
 
 
 def test_the_draft_is_never_sent_while_typing_and_discarding_removes_it(page, live_server):
-    page.goto("/confessions/new/")
+    # Once the page and what it loads by itself (the favicon) have arrived.
+    page.goto("/confessions/new/", wait_until="networkidle")
     sent = []
     page.on("request", lambda request: sent.append(request.url))
     page.get_by_label("Title").fill("The rota that forgot Fridays")

@@ -94,10 +94,12 @@ def action(client, name, *confessions):
 
 def change_form_data(confession, **changes) -> dict:
     data = {
+        "language": confession.language,
         "title": confession.title,
         "sector": confession.sector,
         "organisation_size": confession.organisation_size,
         "impact": confession.impact,
+        "causes": confession.causes,
         "tags": edit_string_for_tags(list(confession.tags.all())),
         "what_happened": confession.what_happened,
         "what_went_wrong": confession.what_went_wrong,

@@ -56,11 +56,12 @@ def test_a_redaction_shows_at_once(reader, moderator_client, published):
     confession, _ = published
     assert "A cached recycling story" in reader.get(confession.get_absolute_url()).content.decode()
     moderator_client.post(
-        change_url(confession), change_form_data(confession, title="A redacted recycling story")
+        change_url(confession), change_form_data(confession, title="A [removed] recycling story")
     )
     page = reader.get(confession.get_absolute_url()).content.decode()
-    assert "A redacted recycling story" in page
-    assert "A redacted recycling story" in reader.get(LIST).content.decode()
+    assert "A [removed] recycling story" in page
+    assert "A cached recycling story" not in page
+    assert "A [removed] recycling story" in reader.get(LIST).content.decode()
     assert reader.get(CHANGELIST).status_code == 302  # the reader is no moderator
 
 

@@ -81,9 +81,16 @@ def test_it_shows_up_to_three_related_stories_sharing_the_most_tags(client):
     assert [r.title for r in related] == ["Shares three", "Shares two", "Shares one, newer"]
 
 
-def test_a_story_without_tags_has_no_related_stories(client):
+def test_a_story_sharing_no_tag_and_no_words_has_no_related_stories(client):
+    # Stories sharing no tag are related by their words (tests/confessions/test_similar.py).
     make_story(title="Tagged", tags=("budgets",))
-    story = make_story(title="Alone")
+    story = make_story(
+        title="Alone",
+        what_happened="Quokkas.",
+        what_went_wrong="Narwhals.",
+        what_we_learned="Axolotls.",
+        what_we_would_do_differently="Pangolins.",
+    )
     response = client.get(story.get_absolute_url())
     assert response.context["related"] == []
     assert "Related stories" not in response.content.decode()

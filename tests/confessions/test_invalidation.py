@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from taggit.models import Tag
 
-from confessions.models import Confession, Status
+from confessions.models import Confession, Status, me_too_namespace
 from failshare import pagecache
 from failshare.models import STORIES
 from tests.confessions.factories import make_story
@@ -111,3 +111,26 @@ def test_a_press_shows_on_that_story_page_at_once(reader):
     Confession.objects.filter(pk=story.pk).update(me_too_count=7)
 
     assert "7 readers" in reader.get(f"/confessions/{story.slug}/").content.decode()
+
+
+def test_a_press_makes_that_story_page_stale_and_no_other(reader):
+    story = make_story(title="Pressed recycling")
+    other = make_story(title="Not pressed recycling")
+    (before,) = pagecache.versions(me_too_namespace(other.slug))
+
+    Confession.objects.filter(pk=story.pk).update(me_too_count=3)
+    Confession.objects.filter(pk=story.pk).update(title="Same count recycling")  # not a press
+
+    (pressed,) = pagecache.versions(me_too_namespace(story.slug))
+    assert pressed > 0
+    assert pagecache.versions(me_too_namespace(other.slug)) == (before,)
+    Confession.objects.filter(pk=story.pk).update(title="Again recycling")
+    assert pagecache.versions(me_too_namespace(story.slug)) == (pressed,)
+
+
+def test_a_cached_story_page_is_served_after_one_query(reader, django_assert_num_queries):
+    story = make_story(title="Read often recycling", me_too_count=2)
+    reader.get(f"/confessions/{story.slug}/")
+    with django_assert_num_queries(1):  # the stories' version and the story's own, together
+        body = reader.get(f"/confessions/{story.slug}/").content.decode()
+    assert "2 readers" in body

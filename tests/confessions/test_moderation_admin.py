@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
+from confessions.conversation_services import writer_agrees
 from confessions.models import Confession, Decision, ModerationDecision, Status
 from confessions.services import confession_approve
 from tests.confessions.stories import (
@@ -135,11 +136,19 @@ def test_the_public_address_comes_from_the_moderated_title(moderator_client):
         change_url(confession),
         change_form_data(confession, title="How a council lost the plot", _approve="1"),
     )
+    # A rewording (not only a redaction) is published once the writer agrees to it.
+    confession.refresh_from_db()
+    assert confession.status == Status.PENDING
+    writer_agrees(confession=confession)
     confession.refresh_from_db()
     assert confession.status == Status.APPROVED
     assert confession.slug.startswith("how-a-council-lost-the-plot-")
     decisions = list(confession.decisions.order_by("id").values_list("decision", "reason"))
-    assert decisions == [(Decision.EDITED, "Changed: title"), (Decision.APPROVED, "")]
+    assert decisions == [
+        (Decision.EDITED, "Changed: title"),
+        (Decision.ASKED_CONSENT, ""),
+        (Decision.WRITER_AGREED, ""),
+    ]
 
 
 def test_a_public_page_is_refreshed_when_the_story_is_approved(
@@ -242,11 +251,13 @@ def test_saving_without_changes_records_nothing(moderator_client):
 
 def test_an_edit_does_not_undo_a_decision_taken_meanwhile(moderator_client, moderator):
     confession, _ = make_confession()
-    stale_form = change_form_data(confession, title="A redacted title")
+    # A redaction, which a published story keeps (a rewording would wait for the writer).
+    redacted_title = "[removed] " + confession.title.split(" ", 1)[1]
+    stale_form = change_form_data(confession, title=redacted_title)
     confession_approve(confession=confession, moderator=moderator)
     moderator_client.post(change_url(confession), stale_form)
     confession.refresh_from_db()
-    assert confession.title == "A redacted title"
+    assert confession.title == redacted_title
     assert confession.status == Status.APPROVED
 
 

@@ -77,3 +77,21 @@ def test_drafts_have_no_file(client):
 
 def test_it_refuses_writes(client, summer_event):
     assert client.post(f"/events/{summer_event.slug}/calendar.ics").status_code == 405
+
+
+def test_its_sequence_rises_when_the_event_changes(summer_event):
+    from datetime import timedelta
+
+    from events.ical import event_calendar
+
+    def sequence() -> int:
+        calendar = icalendar.Calendar.from_ical(
+            event_calendar(summer_event, with_online_link=False)
+        )
+        return int(calendar.walk("VEVENT")[0]["sequence"])
+
+    summer_event.updated_at = summer_event.created_at
+    first = sequence()
+    assert first == 0
+    summer_event.updated_at = summer_event.created_at + timedelta(minutes=5)
+    assert sequence() > first

@@ -22,3 +22,6 @@ def test_it_adds_believable_events_and_is_safe_to_run_twice():
     assert any(event.kind == "online-chat" and event.hashtag for event in events.values())
     assert any(event.kind == "conference" for event in events.values())
     assert cardiff.questions.exists()
+    welsh = [event for event in events.values() if event.language == "cy"]
+    assert [event.city for event in welsh] == ["Caernarfon"]
+    assert welsh[0].questions.filter(label__startswith="Ym mha sector").exists()

@@ -72,7 +72,9 @@ def test_the_list_pages_through_many_events(client):
     first = client.get("/events/").content.decode()
     second = client.get("/events/?page=2").content.decode()
     assert "Event on day 20" in first and "Event on day 21" not in first
-    assert "Event on day 21" in second and "Page 2 of 2" in second
+    assert "Event on day 21" in second
+    current = 'aria-current="page" class="pagination__current">'
+    assert current + '<span class="visually-hidden">Page </span>2' in second
 
 
 def test_it_shows_one_event_with_places_waiting_and_hashtag(client):
@@ -155,3 +157,11 @@ def test_a_signed_in_person_sees_their_own_place(client, event):
     body = client.get(f"/events/{event.slug}/").content.decode()
     assert "You have a place" in body
     assert f'href="/events/{event.slug}/cancel/"' in body
+
+
+def test_an_event_written_in_welsh_is_marked_with_its_language(client):
+    event = make_event(title="Dysgu o fethiant", language="cy")
+    body = client.get(event.get_absolute_url()).content.decode()
+    assert '<h1 lang="cy">Dysgu o fethiant</h1>' in body
+    listing = client.get("/events/").content.decode()
+    assert f'<a href="{event.get_absolute_url()}" lang="cy">Dysgu o fethiant</a>' in listing

@@ -155,7 +155,8 @@ def test_it_explains_what_is_wrong_and_keeps_what_was_typed(attendee_client, eve
     body = response.content.decode()
     assert 'class="error-summary"' in body
     assert f'href="#id_question_{questions["sector"].pk}_0"' in body
-    assert "Select a valid choice" in body
+    assert "Choose an answer to “Which sector do you work in?”" in body
+    assert "Select a valid choice" not in body
     assert "Meet others who have been there" in body
     assert 'aria-invalid="true"' in body
     assert f'aria-describedby="id_{hopes}-hint"' in body
@@ -167,8 +168,12 @@ def test_it_requires_the_required_questions(attendee_client, event):
     questions = add_questions(event)
     response = attendee_client.post(url(event), {})
     assert response.status_code == 200
-    assert response.content.decode().count("This field is required") == 4  # 2 in the summary
-    assert questions["diet"].label in response.content.decode()
+    body = response.content.decode()
+    assert "This field is required" not in body
+    # In the site's words, once in the summary and once by the field.
+    assert body.count("Choose an answer to “Which sector do you work in?”") == 2
+    assert body.count("Enter your answer to “What would you like to get out of the day?”") == 2
+    assert questions["diet"].label in body
     assert not Registration.objects.exists()
 
 
@@ -278,8 +283,9 @@ def test_it_registers_in_a_fixed_number_of_queries(
 ):
     # The session, the person, whether their email is verified, the event and its questions;
     # then the lock, the count of places taken and the insert, in a transaction (a savepoint
-    # and its release here, as the test itself runs in a transaction).
-    with django_assert_max_num_queries(10):
+    # and its release here, as the test itself runs in a transaction), inside the request's
+    # own (another savepoint and release) which first sets its shorter lock wait.
+    with django_assert_max_num_queries(13):
         attendee_client.post(url(event))
     assert Registration.objects.count() == 1
 
@@ -288,7 +294,7 @@ def test_it_queues_the_email_in_the_registrations_own_transaction_with_one_query
     attendee_client, event, django_assert_max_num_queries, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(14):
         attendee_client.post(url(event))
     assert Registration.objects.count() == 1
 
@@ -301,7 +307,7 @@ def test_it_adds_one_query_for_the_answers_of_an_event_with_questions(
         f"question_{questions['sector'].pk}": "Health",
         f"question_{questions['hopes'].pk}": "To learn",
     }
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(14):
         attendee_client.post(url(event), data)
     assert Answer.objects.count() == 2
 
@@ -316,3 +322,20 @@ def test_it_shows_the_form_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = attendee_client.get(url(event))
     assert "There are 7 places left" in response.content.decode()
+
+
+def test_a_too_long_answer_is_explained_in_the_sites_words(attendee_client, event):
+    questions = add_questions(event)
+    response = attendee_client.post(
+        url(event),
+        {
+            f"question_{questions['sector'].pk}": "Health",
+            f"question_{questions['hopes'].pk}": "x" * 3001,
+        },
+    )
+    body = response.content.decode()
+    assert (
+        "Your answer to “What would you like to get out of the day?” must be 3,000 characters "
+        "or fewer (it has 3001)" in body
+    )
+    assert not Registration.objects.exists()

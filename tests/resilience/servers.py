@@ -1,5 +1,7 @@
 """Real servers for resilience tests: a throwaway PostgreSQL cluster and the site under gunicorn."""
 
+import atexit
+import contextlib
 import glob
 import http.cookiejar
 import os
@@ -13,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,10 @@ import psycopg
 from failshare import devdb
 
 ROOT = Path(__file__).resolve().parents[2]
+# The collected static files of every production-settings server the tests start: a folder of
+# the test run's own, since a collectstatic into the checkout's would race one in another worker.
+STATIC_ROOT = tempfile.mkdtemp(prefix="failshare-collected-")
+atexit.register(shutil.rmtree, STATIC_ROOT, True)
 
 
 def free_port() -> int:
@@ -29,8 +36,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def postgres_bindir() -> str | None:
-    """initdb, pg_ctl, pg_basebackup...: the system's PostgreSQL, else the embedded package's."""
+def postgres_bindir(environ=os.environ) -> str | None:
+    """initdb, pg_ctl, pg_basebackup...: the system's PostgreSQL, else the embedded package's.
+
+    FAILSHARE_EMBEDDED_DB=1 (as for `make run` and `make test`) takes the embedded package's
+    only, so a run can show that nothing here needs a system PostgreSQL."""
+    if devdb.forced(environ):
+        embedded = devdb.embedded_bindir()
+        return str(embedded) if embedded else None
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     if found:
         return os.path.dirname(found[-1])
@@ -52,6 +65,8 @@ class ThrowawayPostgres:
         self.dir = tempfile.mkdtemp(prefix="failshare-pg-")
         self.data = os.path.join(self.dir, "data")
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/failshare"
+        # More server settings (-c name=value ...), such as log_statement=all.
+        self.extra_options = ""
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         command = [os.path.join(self.bindir, args[0]), *args[1:]]
@@ -70,8 +85,23 @@ class ThrowawayPostgres:
 
     def start(self) -> None:
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+        options += f" {self.extra_options}" if self.extra_options else ""
         log = os.path.join(self.dir, "postgres.log")
         self._run("pg_ctl", "-D", self.data, "-o", options, "-l", log, "-w", "-t", "60", "start")
+
+    def create_replica_of(self, primary: "ThrowawayPostgres") -> None:
+        """This cluster as a streaming replica of ``primary`` (pg_basebackup -R), started."""
+        if self.system_user:
+            shutil.chown(self.dir, self.system_user)
+        self._run(
+            "pg_basebackup",
+            *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+            *("-D", self.data, "-R", "-X", "stream", "--no-sync"),
+        )
+        self.start()
+
+    def log(self) -> str:
+        return Path(self.dir, "postgres.log").read_text(errors="replace")
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "60", "stop", check=False)
@@ -104,6 +134,7 @@ def production_env(database_url: str, **extra: str) -> dict:
         "DATABASE_CONNECT_TIMEOUT": "2",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "STATIC_ROOT": STATIC_ROOT,
         **extra,
     }
 
@@ -155,10 +186,23 @@ class AppServer:
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
+                    break
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("the app server did not start")
+        else:
+            raise RuntimeError("the app server did not start")
+
+    def warm(self) -> None:
+        """Answer a few requests at once, so every worker has loaded its URLs and connected.
+
+        A worker's first request is slow; timings measured later are of the site, not of that."""
+        with ThreadPoolExecutor(max_workers=self.workers * 3) as pool:
+            list(pool.map(self._try_healthz, range(self.workers * 6)))
+
+    def _try_healthz(self, _: int) -> None:
+        # A test may start the site with a service down: warming is best effort.
+        with contextlib.suppress(OSError):
+            self.get("/healthz")
 
     def stop(self) -> None:
         if self.process:

@@ -21,7 +21,7 @@ from tests.resilience.fixtures import (
     app_env,  # noqa: F401 - fixture
     postgres,  # noqa: F401 - fixture
 )
-from tests.resilience.servers import ROOT, free_port, postgres_bindir
+from tests.resilience.servers import ROOT, STATIC_ROOT, free_port, postgres_bindir
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 pytestmark = pytest.mark.skipif(
@@ -41,7 +41,7 @@ def nginx(app, app_env):  # noqa: F811 - fixture
     site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
     site = re.sub(r"^\s*(listen \[::\].*|ssl_.*)$", "", site, flags=re.MULTILINE)
-    site = site.replace("/srv/failshare/staticfiles/", str(ROOT / "staticfiles") + "/")
+    site = site.replace("/srv/failshare/staticfiles/", STATIC_ROOT + "/")
     (workdir / "failshare.conf").write_text(site)
     temp = {name: workdir / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
@@ -69,6 +69,7 @@ http {{
     while healthz_seconds(port, timeout=2) == float("inf"):
         assert time.monotonic() < deadline, (workdir / "error.log").read_text()
         time.sleep(0.2)
+    app.warm()  # a worker's first, slow request is not one of the probes timed
     yield port
     process.terminate()
     process.wait(timeout=10)

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 from allauth.mfa.models import Authenticator
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -140,3 +141,15 @@ def test_the_prune_command_deletes_entries_older_than_staff_audit_days(settings,
         )
     call_command("prune_staff_audit", stdout=io.StringIO())
     assert [e.at for e in StaffAuditEntry.objects.all()] == [now - timedelta(days=29)]
+
+
+def test_the_prune_command_deletes_admin_history_older_than_staff_audit_days(settings, moderator):
+    settings.STAFF_AUDIT_DAYS = 30
+    now = timezone.now()
+    for days in (31, 29):
+        entry = LogEntry.objects.create(
+            user=moderator, action_flag=CHANGE, object_repr=f"{days} days ago"
+        )
+        LogEntry.objects.filter(pk=entry.pk).update(action_time=now - timedelta(days=days))
+    call_command("prune_staff_audit", stdout=io.StringIO())
+    assert [e.object_repr for e in LogEntry.objects.all()] == ["29 days ago"]
