@@ -53,7 +53,8 @@ superuser: translations
 		&& $(MANAGE) create_admin'
 
 # ARGS picks tests (the whole suite on two processes unless given): make test ARGS="tests/test_tags.py -q"
-ARGS ?= -n 2
+# loadgroup: tests marked with one xdist_group (the registration rushes) never run side by side.
+ARGS ?= -n 2 --dist loadgroup
 test: $(VENV)/.dev translations
 	@$(WITH_DB) sh -c '$(DEV) $(MANAGE) ensure_database && exec $(BIN)/pytest $(ARGS)'
 

@@ -12,15 +12,14 @@ from confessions.conversation import (
 from confessions.forms import (
     SHOW_VALUE,
     FieldFindings,
+    WrittenInForm,
     filled_in_later,
     too_long,
     up_to,
-    written_in,
     written_in_field,
 )
 from confessions.identifying import find_identifying
 from confessions.models import no_control_characters
-from failshare.models import ContentLanguage
 
 
 def _text(label, hint, max_length: int, missing, rows: int = 6):
@@ -80,7 +79,7 @@ class ModeratorMessageForm(CheckedTextForm):
     )
 
 
-class ResponseForm(CheckedTextForm):
+class ResponseForm(WrittenInForm, CheckedTextForm):
     language = written_in_field(_("Language of your response"))
     text = _text(
         _("Your response"),
@@ -98,10 +97,6 @@ class ResponseForm(CheckedTextForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["language"].initial = ContentLanguage.of_page()
-
-    def clean_language(self) -> str:
-        return written_in(self.cleaned_data["language"])
 
 
 class ReportForm(forms.Form):

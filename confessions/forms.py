@@ -214,7 +214,19 @@ def written_in(value: str) -> str:
     return value or ContentLanguage.of_page()
 
 
-class ConfessionForm(forms.Form):
+class WrittenInForm:
+    """For a form with a ``language`` field (``written_in_field``): it starts at the page's
+    language, and a form sent without it is in that language too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = ContentLanguage.of_page()
+
+    def clean_language(self) -> str:
+        return written_in(self.cleaned_data["language"])
+
+
+class ConfessionForm(WrittenInForm, forms.Form):
     """A story, as the public will read it once a moderator has approved it."""
 
     STORY_FIELDS = (
@@ -326,15 +338,11 @@ class ConfessionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].initial = ContentLanguage.of_page()
         # No maxlength in the page: browsers cut pasted text silently; we say what is too long.
         for name in self.TEXT_FIELDS:
             self.fields[name].widget.attrs.pop("maxlength", None)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["title"].widget.attrs["autocomplete"] = "off"
-
-    def clean_language(self) -> str:
-        return written_in(self.cleaned_data["language"])
 
     def clean_tags(self) -> list[str]:
         # Parsed as the admin parses them: "user research" is one topic, not two.

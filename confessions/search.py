@@ -34,10 +34,12 @@ _TAGGED = connection.ops.quote_name(TaggedStory._meta.db_table)
 # A fixed value, written into the statements so the planner can use the Welsh stories' own
 # index (a partial index serves only conditions it can see when planning).
 _WELSH = f"'{ContentLanguage.WELSH.value}'"
-# The configuration of a story's own language, for ranking the stories found.
-_OWN_CONFIG = (
-    f"CASE WHEN m.language = {_WELSH} THEN %(welsh_config)s::regconfig "
-    "ELSE %(config)s::regconfig END"
+# Each story found ranked by the words of its own language. Each arm's query has fixed values,
+# so PostgreSQL parses it once for the statement, not once for every story it ranks.
+_OWN_RANK = (
+    f"CASE WHEN m.language = {_WELSH} "
+    "THEN ts_rank(m.search_vector, websearch_to_tsquery(%(welsh_config)s::regconfig, %(text)s)) "
+    "ELSE ts_rank(m.search_vector, websearch_to_tsquery(%(config)s::regconfig, %(text)s)) END"
 )
 
 
@@ -109,7 +111,7 @@ def _candidates_sql(
     newest = " UNION ALL ".join(parts) + (" LIMIT %(limit)s" if len(parts) > 1 else "")
     return (
         "SELECT m.id, m.sector, m.me_too_count, m.published_month - %(epoch)s, "  # noqa: S608
-        f"ts_rank(m.search_vector, websearch_to_tsquery({_OWN_CONFIG}, %(text)s)), "
+        f"{_OWN_RANK}, "
         f"ARRAY(SELECT t.tag_id FROM {_TAGGED} t WHERE t.content_object_id = m.id ORDER BY t.id), "
         "m.causes "
         f"FROM ({newest}) AS m"

@@ -88,15 +88,22 @@ def registration_email(registration: Registration, kind: str) -> EmailMessage:
         return _registration_email(registration, kind)
 
 
-def _registration_email(registration: Registration, kind: str) -> EmailMessage:
-    event = registration.event
-    context = {
-        "registration": registration,
+def _event_email_context(event) -> dict:
+    """What every email about an event links to: the event, and the attendee's own events."""
+    return {
         "event": event,
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "mine_url": settings.SITE_URL + reverse("events:mine"),
-        "events_url": settings.SITE_URL + reverse("events:list"),
         "SITE_NAME": settings.SITE_NAME,
+    }
+
+
+def _registration_email(registration: Registration, kind: str) -> EmailMessage:
+    event = registration.event
+    context = {
+        **_event_email_context(event),
+        "registration": registration,
+        "events_url": settings.SITE_URL + reverse("events:list"),
     }
     if kind == "reminder":
         for action in ("coming", "not-coming"):
@@ -218,13 +225,7 @@ def send_organiser_message(message_id: int, registration_id: int, attempt: int =
 
 def organiser_email(message: OrganiserMessage, registration: Registration) -> EmailMessage:
     event = message.event
-    context = {
-        "message": message,
-        "event": event,
-        "event_url": settings.SITE_URL + event.get_absolute_url(),
-        "mine_url": settings.SITE_URL + reverse("events:mine"),
-        "SITE_NAME": settings.SITE_NAME,
-    }
+    context = {**_event_email_context(event), "message": message}
     return EmailMessage(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"{event.title}: {message.subject}",
         body=render_to_string("events/email/organiser-message.txt", context),

@@ -4,9 +4,15 @@ import tempfile
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; the live server is a real thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# No time limit on each generated example: a busy machine can pause any one of them for longer
+# than Hypothesis's default 200 ms. The checks of speed are tests of their own, on processor time.
+hypothesis_settings.register_profile("failshare", deadline=None)
+hypothesis_settings.load_profile("failshare")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,7 +1,9 @@
 """Making people for tests: accounts with a verified (or unverified) email address."""
 
 import itertools
+import time
 
+import pyotp
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 
@@ -22,7 +24,7 @@ def make_user(
 
 def give_second_factor(user: User) -> str:
     """Set up an authenticator app for ``user``, as allauth's own page does; answers its
-    secret, from which ``pyotp.TOTP(secret).now()`` gives the current code."""
+    secret, from which ``authenticator_code(secret)`` gives a current code."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     secret = generate_totp_secret()
@@ -62,3 +64,14 @@ def restore_staff_groups() -> None:
         state = executor.loader.project_state(key, at_end=True)
         for operation in executor.loader.get_migration(*key).operations:
             operation.code(state.apps, None)
+
+
+def authenticator_code(secret: str, *, seconds_left: float = 10.0) -> str:
+    """The authenticator app's current code for ``secret``, with at least ``seconds_left`` of
+    its 30-second step still to run. The site accepts a code in its own step only, so a code
+    read just before the step ends could be refused by the clock, not by the site's rules."""
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < seconds_left:
+        time.sleep(left + 0.05)
+    return totp.now()

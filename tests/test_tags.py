@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from taggit.models import Tag
 
-from confessions.models import TaggedStory
+from confessions.models import Sector, TaggedStory
 from events.models import TaggedEvent
 from failshare.tagging import edit_string_for_tags, parse_tags
 from tests.confessions.factories import make_story
@@ -97,3 +97,19 @@ def test_the_tag_page_is_shown_for_a_tag_used_only_by_an_event(client):
 def test_the_tag_page_is_hidden_for_a_tag_used_only_by_stories_waiting(client):
     make_story(status="pending", tags=("secret project",))
     assert client.get("/tags/secret-project/").status_code == 404
+
+
+def test_a_cards_tag_links_go_to_the_tag_page_in_the_pages_language(client):
+    story = make_story(title="The rota that forgot Fridays")
+    story.tags.add("rota planning")
+    english = client.get("/confessions/").content.decode()
+    welsh = client.get("/cy/confessions/").content.decode()
+    assert 'class="tag" href="/tags/rota-planning/"' in english
+    assert 'class="tag" href="/cy/tags/rota-planning/"' in welsh
+    assert client.get("/cy/tags/rota-planning/").status_code == 200
+
+
+def test_a_card_names_its_sector_as_the_sector_choices_do(client):
+    make_story(title="The rota that forgot Fridays", sector=Sector.SOCIAL_CARE)
+    assert "Social care &middot;" in client.get("/confessions/").content.decode()
+    assert "Gofal cymdeithasol &middot;" in client.get("/cy/confessions/").content.decode()

@@ -106,10 +106,15 @@ def is_content(piece: str, content: list[str]) -> bool:
     return any(core in value for value in content)
 
 
+def compiled_catalogue() -> dict:
+    """The Welsh catalogue as the site reads it: each English msgid with its Welsh."""
+    with CATALOGUE.open("rb") as compiled:
+        return gettext.GNUTranslations(compiled)._catalog
+
+
 def same_in_welsh() -> set[str]:
     """The interface's words that Welsh writes as English does ("Data", "Sector")."""
-    with CATALOGUE.open("rb") as compiled:
-        catalogue = gettext.GNUTranslations(compiled)._catalog
+    catalogue = compiled_catalogue()
     return {msgid for msgid, msgstr in catalogue.items() if msgid == msgstr and msgid}
 
 
@@ -218,8 +223,7 @@ def route_names() -> set[str]:
 
 def english_phrases() -> set[str]:
     """The interface's phrases of three words or more, as its English says them."""
-    with CATALOGUE.open("rb") as compiled:
-        catalogue = gettext.GNUTranslations(compiled)._catalog
+    catalogue = compiled_catalogue()
     return {
         re.sub(r"\s+", " ", msgid)
         for msgid, msgstr in catalogue.items()

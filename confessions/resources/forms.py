@@ -1,14 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from confessions.forms import written_in, written_in_field
+from confessions.forms import WrittenInForm, written_in_field
 from confessions.models import Cause
 from confessions.resources.models import Resource
-from failshare.models import ContentLanguage
 from failshare.tagging import parse_tags
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(WrittenInForm, forms.ModelForm):
     language = written_in_field(_("Language of the resource"))
     causes = forms.MultipleChoiceField(
         label=_("Causes it helps with (optional)"),
@@ -41,10 +40,6 @@ class ResourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["language"].initial = ContentLanguage.of_page()
-
-    def clean_language(self) -> str:
-        return written_in(self.cleaned_data["language"])
 
     def clean_tags(self) -> list[str]:
         return parse_tags(self.cleaned_data["tags"])[:10]

@@ -142,6 +142,6 @@ def test_an_email_address_anywhere_in_a_sentence_is_found(user, domain, tld, wor
 
 @given(st.sampled_from(["a", "Z", "é", "@", ".", "0", " "]), st.integers(1000, 5000))
 def test_long_input_is_checked_quickly(character, length):
-    started = time.perf_counter()
+    started = time.process_time()
     find_identifying(character * length)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5

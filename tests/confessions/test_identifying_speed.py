@@ -23,7 +23,7 @@ def test_a_20000_character_story_is_checked_in_under_20_ms():
     # Processor time, the best of a few runs: on a busy machine the wall clock also counts the
     # time spent waiting for a turn, which is not the checker's.
     timings = []
-    for _ in range(7):
+    for _ in range(15):
         started = time.process_time()
         findings = find_identifying(story)
         timings.append(time.process_time() - started)

@@ -15,7 +15,11 @@ from events.models import CapacityAlert, Event, Registration
 from tests.events.conftest import make_event, make_user
 from tests.people import restore_staff_groups
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # One rush at a time across the suite's processes: each holds tens of connections.
+    pytest.mark.xdist_group("connection-rushes"),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,10 @@ class ThrowawayRedis:
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 
+    def flush(self) -> None:
+        """Forget every key: rate-limit counts, cached pages, sessions."""
+        redis.Redis(port=self.port, socket_timeout=2).flushall()
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=10)

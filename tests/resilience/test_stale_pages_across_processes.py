@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 
 from failshare import devdb
+from tests.people import authenticator_code
 from tests.resilience.fixtures import run_in_app
 from tests.resilience.servers import AppServer, Visitor, manage, production_env
 
@@ -29,7 +30,7 @@ _used_codes: set[str] = set()
 def unused_code() -> str:
     """The authenticator's current code, waiting for the next one if it was used already
     (a code signs in once)."""
-    while (code := pyotp.TOTP(STAFF_TOTP_SECRET).now()) in _used_codes:
+    while (code := authenticator_code(STAFF_TOTP_SECRET)) in _used_codes:
         time.sleep(1)
     _used_codes.add(code)
     return code

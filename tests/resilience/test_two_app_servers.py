@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 
 from failshare import devdb
+from tests.people import authenticator_code
 from tests.resilience.fixtures import run_in_app
 from tests.resilience.redis_server import ThrowawayRedis
 from tests.resilience.servers import AppServer, Visitor, manage, production_env
@@ -123,7 +124,7 @@ def signed_in_staff(server) -> Visitor:
     visitor = Visitor(server.base_url, user_agent="StaffBrowser/1.0")
     visitor.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
     fields = visitor.form("/accounts/2fa/authenticate/").fields
-    code = pyotp.TOTP(STAFF_TOTP_SECRET).now()
+    code = authenticator_code(STAFF_TOTP_SECRET)
     answer = visitor.post("/accounts/2fa/authenticate/", {**fields, "code": code})
     assert answer.status == 302, answer.body[:300]
     return visitor

@@ -1,7 +1,8 @@
 """Signing staff in as a browser does: password first, then the authenticator app's code."""
 
-import pyotp
 from django.urls import reverse
+
+from tests.people import authenticator_code
 
 PASSWORD = "a-long-password-42"  # the staff personas' (tests/conftest.py)
 
@@ -15,7 +16,7 @@ def enter_code(client, code: str):
 
 
 def current_code(secret: str) -> str:
-    return pyotp.TOTP(secret).now()
+    return authenticator_code(secret)
 
 
 def is_signed_in(client, user) -> bool:

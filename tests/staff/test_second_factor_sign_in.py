@@ -51,6 +51,8 @@ def test_it_refuses_a_code_already_used(moderator):
     response = enter_code(second, code)
     assert "Incorrect code" in response.content.decode()
     assert not is_signed_in(second, moderator)
+    # Still the code of the current step: it was refused for being used, not for being old.
+    assert pyotp.TOTP(moderator.totp_secret).now() == code
 
 
 def test_it_signs_in_with_a_recovery_code_once(moderator):
