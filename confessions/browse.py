@@ -490,6 +490,8 @@ class SearchSequence:
 
     def __getitem__(self, window: slice) -> list:
         ids = self.ids[window]
+        if not ids:  # a search that found nothing: no cards to build a query for
+            return []
         found = Confession.objects.published().filter(id__in=ids).for_cards(tags=False)
         by_id = {story.id: story for story in found.highlighted(self.text)}
         for story in by_id.values():

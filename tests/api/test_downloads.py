@@ -6,6 +6,7 @@ import io
 import json
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from confessions.api.models import OpenDataExport
 from confessions.models import Status
@@ -138,3 +139,10 @@ def test_withdrawing_keeps_a_tag_a_resource_still_uses(client):
     resource.tags.add("shared-tag")
     confession_withdraw(confession=story)
     assert Tag.objects.filter(slug="shared-tag").exists()
+
+
+def test_the_story_form_states_the_licence_the_open_data_is_under(client):
+    form = client.get(reverse("confessions:new")).content.decode()
+    assert "open data under the Creative Commons Attribution 4.0 International (CC BY 4.0)" in form
+    welsh = client.get("/cy/confessions/new/").content.decode()
+    assert "CC BY 4.0" in welsh

@@ -58,6 +58,7 @@ def test_a_past_events_page_and_its_tag_page_show_the_resources_and_summary(clie
     assert 'href="https://example.org/slides.pdf">The slides</a>' in page
     tag_page = client.get(reverse("tag", args=["procurement"])).content.decode()
     assert "The slides" in tag_page
+    assert "<p>We talked about failure.</p>" in tag_page and "<p>Then we had tea.</p>" in tag_page
 
 
 def test_a_new_resource_makes_the_cached_page_stale(client, past):
