@@ -86,8 +86,8 @@ def _render_detail(request, slug, pressed=False):
     tag_ids = [tag.id for tag in confession.tags.all()]
     related = list(Confession.objects.published().related_to(confession, tag_ids)[:RELATED_STORIES])
     if not related:
-        # Shared tags find the closest stories when there are some (measured on the demo
-        # stories); when none share a tag, the stories most like its words.
+        # Stories sharing a tag first; when none share one, the stories most like its words
+        # (docs/similar-stories.md compares the measures of likeness on the demo stories).
         related = Confession.objects.like_text(
             confession.title,
             confession.full_text(),
