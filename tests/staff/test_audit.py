@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
@@ -16,7 +17,13 @@ from django.utils import timezone
 from failshare.models import StaffAction, StaffAuditEntry
 from tests.events.conftest import make_event
 from tests.people import give_second_factor, make_user, sign_in_with_second_factor
-from tests.staff.helpers import current_code, enter_code, sign_in_with_password
+from tests.staff.helpers import (
+    PASSWORD,
+    current_code,
+    enter_code,
+    is_signed_in,
+    sign_in_with_password,
+)
 
 USERS = "/admin/auth/user/"
 
@@ -48,6 +55,62 @@ def test_it_does_not_record_attendees_signing_in(client, db):
     client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
     assert client.session.get("_auth_user_id") == str(person.pk)
     assert not StaffAuditEntry.objects.exists()
+
+
+def sign_in_with_both_factors(client, user):
+    sign_in_with_password(client, user)
+    enter_code(client, current_code(user.totp_secret))
+    assert is_signed_in(client, user)
+
+
+def give_the_password_again(client, response):
+    # allauth keeps the form sent, asks for the password again, then carries the form out.
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    return client.post(response["Location"], {"password": PASSWORD})
+
+
+def entries():
+    rows = StaffAuditEntry.objects.order_by("id")
+    return [(e.actor, e.actor_email, e.action, e.detail) for e in rows]
+
+
+def test_it_records_staff_removing_their_authenticator_app(client, moderator):
+    codes = RecoveryCodes.activate(moderator).get_unused_codes()
+    sign_in_with_both_factors(client, moderator)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert Authenticator.objects.filter(user=moderator).exists()
+    response = give_the_password_again(client, response)
+    assert response["Location"] == reverse("mfa_index")
+    assert not Authenticator.objects.filter(user=moderator).exists()
+    # The recovery codes go with the app they stood in for.
+    assert entries() == [
+        (moderator, "mod@example.org", StaffAction.SIGN_IN, ""),
+        (moderator, "mod@example.org", StaffAction.MFA_REMOVED, "TOTP Authenticator"),
+        (moderator, "mod@example.org", StaffAction.MFA_REMOVED, "Recovery codes"),
+    ]
+    secrets = [moderator.totp_secret, *codes]
+    assert not any(secret in str(entry) for entry in entries() for secret in secrets)
+
+
+def test_it_records_staff_renewing_their_recovery_codes(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    old = RecoveryCodes.activate(moderator).get_unused_codes()
+    sign_in_with_both_factors(client, moderator)
+    response = client.post(reverse("mfa_generate_recovery_codes"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = give_the_password_again(client, response)
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    codes = Authenticator.objects.get(user=moderator, type=Authenticator.Type.RECOVERY_CODES)
+    new = codes.wrap().get_unused_codes()
+    assert set(new).isdisjoint(old)
+    assert entries() == [
+        (moderator, "mod@example.org", StaffAction.SIGN_IN, ""),
+        (moderator, "mod@example.org", StaffAction.MFA_RESET, "Recovery codes"),
+    ]
+    secrets = [moderator.totp_secret, *old, *new]
+    assert not any(secret in str(entry) for entry in entries() for secret in secrets)
 
 
 def test_a_superuser_resets_a_second_factor_and_it_is_recorded(moderator):
