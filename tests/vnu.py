@@ -2,13 +2,11 @@
 one Java start for a whole batch of pages."""
 
 import json
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from tests.programs import require_program
 
 
 def vnu_jar() -> Path:
@@ -18,13 +16,7 @@ def vnu_jar() -> Path:
 
 
 def require_java() -> str:
-    java = shutil.which("java")
-    if not java:
-        reason = "Java is not installed (apt-get install default-jre-headless)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}; CI must run the HTML checks")
-        pytest.skip(reason)
-    return java
+    return require_program("java", package="default-jre-headless", needed_for="the HTML checks")
 
 
 def html_errors(pages: dict[str, str]) -> dict[str, list[str]]:
