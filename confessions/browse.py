@@ -9,6 +9,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
@@ -472,6 +473,13 @@ class StorySequence:
         return list(Confession.objects.filter(id__in=page_ids).sorted_by(self.sort).for_cards())
 
 
+class CardTag(NamedTuple):
+    """A tag as a card links it (templates/tags/_tag_list.html)."""
+
+    slug: str
+    name: str
+
+
 class SearchSequence:
     """Ranked search candidates (already ordered); the cards are read per page only, their
     tags taken from the candidates and the facet table's names."""
@@ -492,11 +500,10 @@ class SearchSequence:
         ids = self.ids[window]
         if not ids:  # a search that found nothing: no cards to build a query for
             return []
-        found = Confession.objects.published().filter(id__in=ids).for_cards(tags=False)
-        by_id = {story.id: story for story in found.highlighted(self.text)}
+        by_id = {story.id: story for story in Confession.objects.search_cards(ids, self.text)}
         for story in by_id.values():
             named = (self.tags.get(tag_id) for tag_id in self.tag_ids[story.id])
-            story.card_tags = [Tag(slug=slug, name=name) for slug, name in filter(None, named)]
+            story.card_tags = [CardTag(slug, name) for slug, name in filter(None, named)]
         return [by_id[i] for i in ids if i in by_id]
 
 

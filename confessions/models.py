@@ -6,7 +6,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchConfig,
-    SearchHeadline,
     SearchQuery,
     SearchVector,
     SearchVectorField,
@@ -275,27 +274,13 @@ class ConfessionQuerySet(models.QuerySet):
             | WRITTEN_IN_WELSH & Q(search_vector=search_query(text, WELSH_SEARCH_CONFIG))
         )
 
-    def highlighted(self, text: str):
-        """Annotate ``title_marked`` and ``lessons_marked``: the title, and a snippet of the
-        lessons' opening, with the words ``text`` finds between the highlight marks."""
-        query = in_own_language(search_query(text), search_query(text, WELSH_SEARCH_CONFIG))
-        marks = {
-            "config": own_search_config(),
-            "start_sel": HIGHLIGHT_START,
-            "stop_sel": HIGHLIGHT_STOP,
-        }
-        return self.annotate(
-            title_marked=SearchHeadline("title", query, highlight_all=True, **marks),
-            lessons_marked=SearchHeadline(
-                Left("what_we_learned", HIGHLIGHT_CHARS),
-                query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )
+    def search_cards(self, ids: list[int], text: str) -> list["Confession"]:
+        """The published stories among ``ids`` (in no order) read for their cards, with
+        ``title_marked`` and ``lessons_marked``: the title, and a snippet of the lessons'
+        opening, with the words ``text`` finds between the highlight marks."""
+        from confessions import search
+
+        return search.marked_cards(ids, text)
 
     def like_text(self, title: str, text: str, *, limit: int, exclude_id: int | None = None):
         """Up to ``limit`` published stories most like this text (``confessions.search.similar``),

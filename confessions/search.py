@@ -2,9 +2,9 @@
 
 Finding and ranking the candidates of a search is the statement the search target rests on
 (see ``candidates``); it is built from fixed pieces rather than by the ORM, derived from the
-models' names and ``Status.APPROVED``. Everything else a search page reads (the cards of the
-page shown, with the matches marked) goes through the ORM: ``ConfessionQuerySet.search`` and
-``ConfessionQuerySet.highlighted``.
+models' names and ``Status.APPROVED``. So is the read of the cards of the page shown, with the
+matches marked (``marked_cards``): the ORM spent longer building that statement than
+PostgreSQL spent running it. ``ConfessionQuerySet.search`` is the entry point.
 """
 
 import datetime
@@ -15,7 +15,12 @@ from typing import NamedTuple
 
 from django.db import connection, connections, router
 
+from confessions.conversation import ResponseStatus, StoryResponse
 from confessions.models import (
+    EXCERPT_CHARS,
+    HIGHLIGHT_CHARS,
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
     SEARCH_CONFIG,
     WELSH_SEARCH_CONFIG,
     Confession,
@@ -31,6 +36,7 @@ MONTH_EPOCH = datetime.date(2000, 1, 1)
 
 _STORIES = connection.ops.quote_name(Confession._meta.db_table)
 _TAGGED = connection.ops.quote_name(TaggedStory._meta.db_table)
+_RESPONSES = connection.ops.quote_name(StoryResponse._meta.db_table)
 # A fixed value, written into the statements so the planner can use the Welsh stories' own
 # index (a partial index serves only conditions it can see when planning).
 _WELSH = f"'{ContentLanguage.WELSH.value}'"
@@ -173,6 +179,48 @@ def candidates(
     with connections[router.db_for_read(Confession)].cursor() as cursor:
         cursor.execute(sql, parameters)
         return [Candidate(*row) for row in cursor.fetchall()]
+
+
+# ts_headline's options, as SearchHeadline writes them: the whole title marked, and up to two
+# fragments of the lessons' opening.
+_MARKS = f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}'"
+_TITLE_MARKS = f"{_MARKS}, HighlightAll=true"
+_LESSONS_MARKS = f"{_MARKS}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+# What a story card shows (templates/confessions/_card.html, as ``for_cards()`` reads it), with
+# the title and lessons marked where the words of the search are, each in its own language.
+_MARKED_CARDS_SQL = (
+    "SELECT s.id, s.slug, s.title, s.sector, s.published_month, s.me_too_count, s.language, "  # noqa: S608
+    "LEFT(s.what_we_learned, %(excerpt_chars)s) AS lessons_excerpt, "
+    f"(SELECT COUNT(*) FROM {_RESPONSES} r "
+    "WHERE r.confession_id = s.id AND r.status = %(response_published)s) AS response_count, "
+    "ts_headline(own.config, s.title, own.query, %(title_marks)s) AS title_marked, "
+    "ts_headline(own.config, LEFT(s.what_we_learned, %(highlight_chars)s), own.query, "
+    "%(lessons_marks)s) AS lessons_marked "
+    f"FROM {_STORIES} s CROSS JOIN LATERAL (SELECT c.config, "
+    "websearch_to_tsquery(c.config, %(text)s) AS query FROM (SELECT CASE "
+    f"WHEN s.language = {_WELSH} THEN %(welsh_config)s::regconfig "
+    "ELSE %(config)s::regconfig END AS config) AS c) AS own "
+    "WHERE s.status = %(published)s AND s.id = ANY(%(ids)s)"
+)
+
+
+def marked_cards(ids: list[int], text: str) -> list[Confession]:
+    """The published stories among ``ids`` (in no order), read for their cards, each with
+    ``title_marked`` and ``lessons_marked``: the title, and a snippet of the lessons' opening,
+    with the words ``text`` finds between the highlight marks."""
+    parameters = {
+        "ids": ids,
+        "text": text,
+        "published": Status.APPROVED.value,
+        "response_published": ResponseStatus.APPROVED.value,
+        "config": SEARCH_CONFIG,
+        "welsh_config": WELSH_SEARCH_CONFIG,
+        "excerpt_chars": EXCERPT_CHARS,
+        "highlight_chars": HIGHLIGHT_CHARS,
+        "title_marks": _TITLE_MARKS,
+        "lessons_marks": _LESSONS_MARKS,
+    }
+    return list(Confession.objects.raw(_MARKED_CARDS_SQL, parameters))
 
 
 # Stories like a draft ("has this happened before?"): the draft's own most frequent words,
